@@ -1,0 +1,73 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# cnxx - the kernel connector with a C++ core.
+#
+#   make              build cnxx.ko for the project's 6.1 test kernel
+#   make KDIR=...     build it for any kernel build tree, e.g.
+#                     KDIR=/lib/modules/$(uname -r)/build
+#   make demo         boot a test kernel in QEMU and exchange messages
+#   make check        host tests, then KUnit + VM tests on 6.1 and 6.12
+#   make bench        cnxx vs the in-tree connector vs raw netlink
+#   make stress       long stress, fuzzing and fault-injection runs
+#   make tools        cnctl and libcnxx for this machine
+#   make install      module, headers and cnctl (as root)
+#
+# Missing Debian packages are installed when run as root.
+
+KERNEL ?= 6.1
+ifeq ($(origin KDIR),undefined)
+KDIR = $(shell scripts/build-kernel.sh $(KERNEL) base)
+endif
+
+PREFIX ?= /usr/local
+BUILD ?= build
+KVER = $(shell $(MAKE) -s -C $(KDIR) kernelrelease 2>/dev/null)
+
+all: module
+
+module:
+	@test -n "$(KDIR)" || { echo "cnxx: no kernel build tree" >&2; exit 1; }
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+# cnxx.ko plus the KUnit and VM test modules.
+tests-modules:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) CNXX_TESTS=y modules
+
+tools:
+	scripts/build-host.sh tools
+
+check:
+	scripts/check.sh
+
+demo:
+	scripts/demo.sh
+
+bench:
+	scripts/bench.sh
+
+stress:
+	scripts/stress.sh
+
+install: module tools
+	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_DIR=extra modules_install
+	depmod -a $(KVER)
+	install -D -m 0644 include/uapi/cnxx/connector.h $(DESTDIR)$(PREFIX)/include/cnxx/connector.h
+	install -D -m 0644 tools/libcnxx/cnxx.h $(DESTDIR)$(PREFIX)/include/cnxx/libcnxx.h
+	install -D -m 0644 tools/libcnxx/cnxx.hpp $(DESTDIR)$(PREFIX)/include/cnxx/libcnxx.hpp
+	install -D -m 0644 $(BUILD)/host/tools/libcnxx.a $(DESTDIR)$(PREFIX)/lib/libcnxx.a
+	install -D -m 0755 $(BUILD)/host/tools/cnctl $(DESTDIR)$(PREFIX)/bin/cnctl
+
+uninstall:
+	rm -f /lib/modules/$(KVER)/extra/cnxx.ko
+	-depmod -a $(KVER)
+	rm -f $(DESTDIR)$(PREFIX)/include/cnxx/connector.h \
+		$(DESTDIR)$(PREFIX)/include/cnxx/libcnxx.h \
+		$(DESTDIR)$(PREFIX)/include/cnxx/libcnxx.hpp \
+		$(DESTDIR)$(PREFIX)/lib/libcnxx.a $(DESTDIR)$(PREFIX)/bin/cnctl
+	-rmdir $(DESTDIR)$(PREFIX)/include/cnxx
+
+clean:
+	-$(MAKE) -C $(KDIR) M=$(CURDIR) CNXX_TESTS=y clean
+	rm -rf $(BUILD) out
+
+.PHONY: all module tests-modules tools check demo bench stress install uninstall clean

@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * cnxx additions to <linux/connector.h>, for user space and kernel modules.
+ *
+ * Registration notifications: a sender with CAP_NET_ADMIN sends a cn_msg to
+ * the control id {CN_IDX_CONNECTOR, CN_VAL_CONNECTOR} whose data is a
+ * struct cn_ctl_msg. From then on, whenever a callback whose id falls in one
+ * of the request's idx ranges and one of its val ranges is registered or
+ * unregistered, a cn_msg with that id, len 0, and ack 0 (registered) or
+ * 1 (unregistered) is sent to the request's netlink group. A request with
+ * group 0 removes the earlier request with the same ranges.
+ *
+ * This is the wire format of the original connector (removed from the
+ * kernel in 2.6.34), so programs written for it keep working.
+ */
+#ifndef _UAPI_CNXX_CONNECTOR_H
+#define _UAPI_CNXX_CONNECTOR_H
+
+#include <linux/types.h>
+#include <linux/connector.h>
+
+#define CN_IDX_CONNECTOR		0xffffffff
+#define CN_VAL_CONNECTOR		0xffffffff
+
+/* ack of a notification */
+#define CN_NOTIFY_REGISTERED		0
+#define CN_NOTIFY_UNREGISTERED		1
+
+/* The ids first .. first + range - 1; range > 0, no wrap past 2^32. */
+struct cn_notify_req {
+	__u32 first;
+	__u32 range;
+};
+
+/*
+ * data: idx_notify_num idx ranges, then val_notify_num val ranges;
+ * len = (idx_notify_num + val_notify_num) * sizeof(struct cn_notify_req).
+ */
+struct cn_ctl_msg {
+	__u32 idx_notify_num;
+	__u32 val_notify_num;
+	__u32 group;
+	__u32 len;
+	__u8 data[];
+};
+
+#endif /* _UAPI_CNXX_CONNECTOR_H */

@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The exported connector API, with the names and signatures of the
+ * <linux/connector.h> this module is built against.
+ */
+#include <linux/export.h>
+#include <linux/module.h>
+
+#include <cnxx/connector.h>
+
+#include "cnxx.h"
+
+/*
+ * cb_id and cnxx_cb_id are the same two u32s; the callback is stored
+ * type-erased and cast back by cnxx_pf_invoke().
+ */
+static_assert(sizeof(struct cb_id) == sizeof(struct cnxx_cb_id));
+
+int cn_add_callback(const struct cb_id *id, const char *name,
+		    void (*callback)(struct cn_msg *, struct netlink_skb_parms *))
+{
+	return cnxx_core_add(cnxx_core, (const struct cnxx_cb_id *)id, name,
+			     (cnxx_callback_t)callback);
+}
+EXPORT_SYMBOL_GPL(cn_add_callback);
+
+/* Returns only when no call of the callback runs any more (see the core). */
+void cn_del_callback(const struct cb_id *id)
+{
+	cnxx_core_del(cnxx_core, (const struct cnxx_cb_id *)id);
+}
+EXPORT_SYMBOL_GPL(cn_del_callback);
+
+static int cnxx_send(struct cn_msg *msg, u16 len, u32 portid, u32 group,
+		     gfp_t gfp, void *filter, void *filter_data)
+{
+	const struct cnxx_cb_id *id = (const struct cnxx_cb_id *)&msg->id;
+	u32 dst;
+	int err;
+
+	err = cnxx_core_route(cnxx_core, msg, len, portid, group, &dst);
+	if (!err)
+		err = cnxx_netlink_send(msg, len, portid, dst, gfp, filter,
+					filter_data);
+	cnxx_core_account_send(cnxx_core, id, err);
+	return err;
+}
+
+#ifdef CNXX_HAVE_SEND_FILTER
+int cn_netlink_send_mult(struct cn_msg *msg, u16 len, u32 portid, u32 group,
+			 gfp_t gfp_mask, netlink_filter_fn filter,
+			 void *filter_data)
+{
+	return cnxx_send(msg, len, portid, group, gfp_mask, filter,
+			 filter_data);
+}
+#define CNXX_NO_FILTER , NULL, NULL
+#else
+int cn_netlink_send_mult(struct cn_msg *msg, u16 len, u32 portid, u32 group,
+			 gfp_t gfp_mask)
+{
+	return cnxx_send(msg, len, portid, group, gfp_mask, NULL, NULL);
+}
+#define CNXX_NO_FILTER
+#endif
+EXPORT_SYMBOL_GPL(cn_netlink_send_mult);
+
+int cn_netlink_send(struct cn_msg *msg, u32 portid, u32 group, gfp_t gfp_mask)
+{
+	return cn_netlink_send_mult(msg, msg->len, portid, group,
+				    gfp_mask CNXX_NO_FILTER);
+}
+EXPORT_SYMBOL_GPL(cn_netlink_send);
+
+/* The name the original connector documentation uses for _mult. */
+int cn_netlink_send_multi(struct cn_msg *msg, u16 len, u32 portid, u32 group,
+			  gfp_t gfp_mask)
+{
+	return cn_netlink_send_mult(msg, len, portid, group,
+				    gfp_mask CNXX_NO_FILTER);
+}
+EXPORT_SYMBOL_GPL(cn_netlink_send_multi);
+
+int cnxx_notify_request(const struct cn_ctl_msg *ctl, size_t size)
+{
+	return cnxx_core_notify_request(cnxx_core, ctl, size);
+}
+EXPORT_SYMBOL_GPL(cnxx_notify_request);

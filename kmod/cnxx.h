@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Declarations shared by the kernel shims of cnxx. Nothing here is
+ * exported: modules use <linux/connector.h> and <cnxx/connector.h>.
+ */
+#ifndef CNXX_KMOD_H
+#define CNXX_KMOD_H
+
+#include <linux/connector.h>
+#include <linux/types.h>
+
+#include "core/cnxx_abi.h"
+
+/* The connector instance behind the exported API; set while loaded. */
+extern struct cnxx_core *cnxx_core;
+
+/* netlink.c: the NETLINK_CONNECTOR kernel socket. */
+int cnxx_netlink_init(void);
+void cnxx_netlink_exit(void);
+/* Sends @msg and @len bytes after its header as one nlmsg; see api.c. */
+int cnxx_netlink_send(struct cn_msg *msg, u16 len, u32 portid, u32 group,
+		      gfp_t gfp, void *filter, void *filter_data);
+extern const struct cnxx_core_ops cnxx_netlink_ops;
+
+/* procfs.c: /proc/net/connector, /proc/net/cnxx, /proc/net/cnxx_stats. */
+int cnxx_proc_init(void);
+void cnxx_proc_exit(void);
+
+#endif /* CNXX_KMOD_H */

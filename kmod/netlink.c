@@ -1,0 +1,133 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The NETLINK_CONNECTOR kernel socket: input, sending, acks and the
+ * permission checks, translated to and from the core's C ABI.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/capability.h>
+#include <linux/netlink.h>
+#include <linux/skbuff.h>
+#include <net/net_namespace.h>
+#include <net/netlink.h>
+#include <net/sock.h>
+
+#include "cnxx.h"
+
+static struct sock *cnxx_nls;
+
+/*
+ * Builds one nlmsg of type NLMSG_DONE holding @msg and the @len bytes after
+ * its header, exactly as the in-tree connector does, and sends it to @portid
+ * or broadcasts it to @group. Any context.
+ */
+int cnxx_netlink_send(struct cn_msg *msg, u16 len, u32 portid, u32 group,
+		      gfp_t gfp, void *filter, void *filter_data)
+{
+	unsigned int size = sizeof(*msg) + len;
+	struct nlmsghdr *nlh;
+	struct sk_buff *skb;
+
+	if (!portid && !netlink_has_listeners(cnxx_nls, group))
+		return -ESRCH;
+
+	skb = nlmsg_new(size, gfp);
+	if (!skb)
+		return -ENOMEM;
+
+	nlh = nlmsg_put(skb, 0, msg->seq, NLMSG_DONE, size, 0);
+	if (!nlh) {
+		kfree_skb(skb);
+		return -EMSGSIZE;
+	}
+	memcpy(nlmsg_data(nlh), msg, size);
+	NETLINK_CB(skb).dst_group = group;
+
+	if (group)
+#ifdef CNXX_HAVE_SEND_FILTER
+		return netlink_broadcast_filtered(cnxx_nls, skb, portid, group,
+						  gfp, filter, filter_data);
+#else
+		return netlink_broadcast(cnxx_nls, skb, portid, group, gfp);
+#endif
+	return netlink_unicast(cnxx_nls, skb, portid,
+			       !gfpflags_allow_blocking(gfp));
+}
+
+/* Runs in the sender's process context; callbacks may sleep. */
+static void cnxx_netlink_input(struct sk_buff *skb)
+{
+	/* SAFETY: netlink input skbs are linear; the core reads only @len. */
+	cnxx_core_receive(cnxx_core, skb->data, skb->len, &NETLINK_CB(skb),
+			  skb);
+}
+
+static void cnxx_netlink_ack(void *ctx, void *rx, const void *nlh, int err)
+{
+	/* SAFETY: @rx is the skb given to cnxx_core_receive(), @nlh inside it. */
+	netlink_ack(rx, (struct nlmsghdr *)nlh, err, NULL);
+}
+
+static int cnxx_netlink_notify(void *ctx, const void *msg, size_t size,
+			       u32 group)
+{
+	struct cn_msg *m = (struct cn_msg *)msg;
+
+	/* SAFETY: the core built @msg as one cn_msg of @size bytes. */
+	return cnxx_netlink_send(m, size - sizeof(*m), 0, group, GFP_KERNEL,
+				 NULL, NULL);
+}
+
+static bool cnxx_netlink_capable(void *ctx, void *sender)
+{
+	/* SAFETY: the core passes back the parms given with the message. */
+	return __netlink_ns_capable(sender, &init_user_ns, CAP_NET_ADMIN);
+}
+
+const struct cnxx_core_ops cnxx_netlink_ops = {
+	.ack = cnxx_netlink_ack,
+	.notify = cnxx_netlink_notify,
+	.sender_capable = cnxx_netlink_capable,
+};
+
+#ifdef CNXX_HAVE_SEND_FILTER
+/*
+ * Kernels whose connector has send filters (6.6+) let everyone join the
+ * process-events group and only CAP_NET_ADMIN the others: do the same.
+ */
+static int cnxx_netlink_bind(struct net *net, int group)
+{
+	unsigned long groups = (unsigned long)group;
+
+	if (ns_capable(net->user_ns, CAP_NET_ADMIN))
+		return 0;
+	if (test_bit(CN_IDX_PROC - 1, &groups))
+		return 0;
+	return -EPERM;
+}
+#endif
+
+int cnxx_netlink_init(void)
+{
+	struct netlink_kernel_cfg cfg = {
+		.groups = CN_NETLINK_USERS + 0xf,
+		.input = cnxx_netlink_input,
+#ifdef CNXX_HAVE_SEND_FILTER
+		.flags = NL_CFG_F_NONROOT_RECV,
+		.bind = cnxx_netlink_bind,
+#endif
+	};
+
+	cnxx_nls = netlink_kernel_create(&init_net, NETLINK_CONNECTOR, &cfg);
+	if (!cnxx_nls) {
+		pr_err("cannot create the NETLINK_CONNECTOR socket; is another connector loaded?\n");
+		return -EIO;
+	}
+	return 0;
+}
+
+void cnxx_netlink_exit(void)
+{
+	netlink_kernel_release(cnxx_nls);
+	cnxx_nls = NULL;
+}

@@ -1,0 +1,205 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The platform functions the C++ core calls (cnxx_pf_* in cnxx_abi.h):
+ * memory, RCU, locks, waiting, work items and logging.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/processor.h>	/* before bit_spinlock.h, for cpu_relax() */
+#include <linux/bit_spinlock.h>
+#include <linux/mutex.h>
+#include <linux/printk.h>
+#include <linux/rcupdate.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/wait_bit.h>
+#include <linux/workqueue.h>
+
+#include "cnxx.h"
+
+static_assert(sizeof(struct cnxx_rcu_head) == sizeof(struct rcu_head));
+static_assert(__alignof__(struct cnxx_rcu_head) >= __alignof__(struct rcu_head));
+
+void *cnxx_pf_alloc(size_t size, enum cnxx_gfp gfp)
+{
+	return kmalloc(size, gfp == CNXX_GFP_ATOMIC ? GFP_ATOMIC : GFP_KERNEL);
+}
+
+void cnxx_pf_free(const void *ptr)
+{
+	kfree(ptr);
+}
+
+void cnxx_pf_call_rcu(struct cnxx_rcu_head *head,
+		      void (*fn)(struct cnxx_rcu_head *head))
+{
+	/* SAFETY: same layout as struct rcu_head, checked above. */
+	call_rcu((struct rcu_head *)head, (rcu_callback_t)fn);
+}
+
+void cnxx_pf_rcu_barrier(void)
+{
+	rcu_barrier();
+}
+
+void cnxx_pf_rcu_read_lock(void)
+{
+	rcu_read_lock();
+}
+
+void cnxx_pf_rcu_read_unlock(void)
+{
+	rcu_read_unlock();
+}
+
+struct cnxx_mutex {
+	struct mutex mutex;
+};
+
+static struct lock_class_key cnxx_lock_keys[CNXX_LOCK_CLASSES];
+static const char *const cnxx_lock_names[CNXX_LOCK_CLASSES] = {
+	[CNXX_LOCK_REGISTRY] = "cnxx_registry",
+	[CNXX_LOCK_NOTIFY] = "cnxx_notify",
+};
+
+struct cnxx_mutex *cnxx_pf_mutex_create(enum cnxx_lock_class cls)
+{
+	struct cnxx_mutex *m;
+
+	if (WARN_ON(cls >= CNXX_LOCK_CLASSES))
+		return NULL;
+	m = kmalloc(sizeof(*m), GFP_KERNEL);
+	if (m)
+		__mutex_init(&m->mutex, cnxx_lock_names[cls],
+			     &cnxx_lock_keys[cls]);
+	return m;
+}
+
+void cnxx_pf_mutex_destroy(struct cnxx_mutex *m)
+{
+	if (m)
+		mutex_destroy(&m->mutex);
+	kfree(m);
+}
+
+void cnxx_pf_mutex_lock(struct cnxx_mutex *m)
+{
+	mutex_lock(&m->mutex);
+}
+
+void cnxx_pf_mutex_unlock(struct cnxx_mutex *m)
+{
+	mutex_unlock(&m->mutex);
+}
+
+void cnxx_pf_bit_lock(unsigned long *word)
+{
+	bit_spin_lock(0, word);
+}
+
+void cnxx_pf_bit_unlock(unsigned long *word)
+{
+	bit_spin_unlock(0, word);
+}
+
+const void *cnxx_pf_current(void)
+{
+	return current;
+}
+
+void cnxx_pf_wait(const void *var, bool (*done)(const void *arg),
+		  const void *arg)
+{
+	wait_var_event((void *)var, done(arg));
+}
+
+void cnxx_pf_wake(const void *var)
+{
+	wake_up_var((void *)var);
+}
+
+struct cnxx_work {
+	struct work_struct work;
+	void (*fn)(void *arg);
+	void *arg;
+};
+
+static void cnxx_work_run(struct work_struct *work)
+{
+	struct cnxx_work *w = container_of(work, struct cnxx_work, work);
+
+	w->fn(w->arg);
+}
+
+struct cnxx_work *cnxx_pf_work_create(void (*fn)(void *arg), void *arg)
+{
+	struct cnxx_work *w = kmalloc(sizeof(*w), GFP_KERNEL);
+
+	if (!w)
+		return NULL;
+	INIT_WORK(&w->work, cnxx_work_run);
+	w->fn = fn;
+	w->arg = arg;
+	return w;
+}
+
+void cnxx_pf_work_queue(struct cnxx_work *w)
+{
+	schedule_work(&w->work);
+}
+
+void cnxx_pf_work_destroy(struct cnxx_work *w)
+{
+	if (!w)
+		return;
+	cancel_work_sync(&w->work);
+	kfree(w);
+}
+
+void cnxx_pf_invoke(cnxx_callback_t cb, void *msg, void *sender)
+{
+	void (*callback)(struct cn_msg *, struct netlink_skb_parms *);
+
+	/* SAFETY: cn_add_callback() stored a pointer of exactly this type. */
+	callback = (void (*)(struct cn_msg *, struct netlink_skb_parms *))cb;
+	callback(msg, sender);
+}
+
+static const char *const cnxx_levels[] = {
+	[CNXX_LOG_ERR] = KERN_ERR,
+	[CNXX_LOG_WARN] = KERN_WARNING,
+	[CNXX_LOG_INFO] = KERN_INFO,
+	[CNXX_LOG_DEBUG] = KERN_DEBUG,
+};
+
+static void cnxx_vlog(enum cnxx_log_level level, const char *fmt,
+		      va_list *ap)
+{
+	struct va_format vaf = { .fmt = fmt, .va = ap };
+
+	if (level > CNXX_LOG_DEBUG)
+		level = CNXX_LOG_DEBUG;
+	printk("%s" KBUILD_MODNAME ": %pV\n", cnxx_levels[level], &vaf);
+}
+
+void cnxx_pf_log(enum cnxx_log_level level, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	cnxx_vlog(level, fmt, &ap);
+	va_end(ap);
+}
+
+void cnxx_pf_log_ratelimited(enum cnxx_log_level level, const char *fmt, ...)
+{
+	static DEFINE_RATELIMIT_STATE(rs, DEFAULT_RATELIMIT_INTERVAL,
+				      DEFAULT_RATELIMIT_BURST);
+	va_list ap;
+
+	if (!__ratelimit(&rs))
+		return;
+	va_start(ap, fmt);
+	cnxx_vlog(level, fmt, &ap);
+	va_end(ap);
+}

@@ -1,0 +1,94 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /proc/net/connector in the in-tree connector's format, plus the cnxx
+ * counters: /proc/net/cnxx per callback, /proc/net/cnxx_stats module-wide.
+ */
+#include <linux/proc_fs.h>
+#include <linux/seq_file.h>
+#include <net/net_namespace.h>
+
+#include "cnxx.h"
+
+static void cnxx_proc_show_id(void *arg, const struct cnxx_cb_info *info)
+{
+	seq_printf(arg, "%-15s %u:%u\n", info->name, info->id.idx,
+		   info->id.val);
+}
+
+static int cnxx_proc_connector_show(struct seq_file *m, void *v)
+{
+	seq_puts(m, "Name            ID\n");
+	cnxx_core_for_each(cnxx_core, cnxx_proc_show_id, m);
+	return 0;
+}
+
+static void cnxx_proc_show_counters(void *arg,
+				    const struct cnxx_cb_info *info)
+{
+	char id[24];
+
+	snprintf(id, sizeof(id), "%u:%u", info->id.idx, info->id.val);
+	seq_printf(arg, "%-15s %-21s %-6u %-12llu %-12llu %llu\n", info->name,
+		   id, info->group, info->delivered, info->dropped,
+		   info->send_errors);
+}
+
+static int cnxx_proc_counters_show(struct seq_file *m, void *v)
+{
+	seq_puts(m, "Name            ID                    Group  Delivered    Dropped      SendErrors\n");
+	cnxx_core_for_each(cnxx_core, cnxx_proc_show_counters, m);
+	return 0;
+}
+
+static int cnxx_proc_stats_show(struct seq_file *m, void *v)
+{
+	struct cnxx_stats s;
+
+	cnxx_core_stats(cnxx_core, &s);
+#define CNXX_STAT(name) seq_printf(m, #name " %llu\n", s.name)
+	CNXX_STAT(rx_messages);
+	CNXX_STAT(rx_delivered);
+	CNXX_STAT(rx_invalid);
+	CNXX_STAT(rx_oversize);
+	CNXX_STAT(rx_unknown);
+	CNXX_STAT(rx_control);
+	CNXX_STAT(rx_denied);
+	CNXX_STAT(tx_messages);
+	CNXX_STAT(tx_errors);
+	CNXX_STAT(callbacks);
+	CNXX_STAT(notify_requests);
+	CNXX_STAT(notify_sent);
+	CNXX_STAT(notify_failed);
+#undef CNXX_STAT
+	return 0;
+}
+
+int cnxx_proc_init(void)
+{
+	if (!IS_ENABLED(CONFIG_PROC_FS))
+		return 0;
+	if (!proc_create_single("connector", 0444, init_net.proc_net,
+				cnxx_proc_connector_show))
+		goto err;
+	if (!proc_create_single("cnxx", 0444, init_net.proc_net,
+				cnxx_proc_counters_show))
+		goto err_connector;
+	if (!proc_create_single("cnxx_stats", 0444, init_net.proc_net,
+				cnxx_proc_stats_show))
+		goto err_counters;
+	return 0;
+
+err_counters:
+	remove_proc_entry("cnxx", init_net.proc_net);
+err_connector:
+	remove_proc_entry("connector", init_net.proc_net);
+err:
+	return -ENOMEM;
+}
+
+void cnxx_proc_exit(void)
+{
+	remove_proc_entry("cnxx_stats", init_net.proc_net);
+	remove_proc_entry("cnxx", init_net.proc_net);
+	remove_proc_entry("connector", init_net.proc_net);
+}

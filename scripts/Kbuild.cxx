@@ -1,0 +1,35 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Compiling C++ into a kernel module. Kbuild has no C++ rule: this one takes
+# the kernel's own C flags (so the config decides code model, fentry,
+# retpolines, return thunks, ...) minus the C-only ones, and adds what a
+# freestanding C++ without exceptions, RTTI or libstdc++ needs. C++ sources
+# include no kernel header, so no kernel include path is passed.
+
+# The compiler that matches $(CC): g++ for gcc, clang++ for clang.
+CNXX_CXX ?= $(patsubst %clang,%clang++,$(patsubst %gcc,%g++,$(CC)))
+
+cnxx-c-only-flags := -std=gnu11 -std=gnu89 -Wstrict-prototypes \
+	-Werror=strict-prototypes -Wno-pointer-sign -Werror=implicit-int \
+	-Werror=implicit-function-declaration -Werror=incompatible-pointer-types \
+	-Wdeclaration-after-statement -Wmissing-prototypes \
+	-Wold-style-definition -Wno-old-style-declaration -Werror=designated-init \
+	-Wpacked-not-aligned -Wno-packed-not-aligned -Wno-override-init \
+	-Wmissing-parameter-type -Wnested-externs -Wimplicit-function-declaration
+
+cnxx-cxx-flags := -std=gnu++17 -ffreestanding -fno-exceptions -fno-rtti \
+	-nostdinc++ -fno-threadsafe-statics -fno-use-cxa-atexit \
+	-fno-asynchronous-unwind-tables -Wall -Wextra -Werror \
+	-Wno-missing-field-initializers -I$(src)/kmod/core -I$(src)/cxxrt -I$(src)
+
+cxx_flags = -Wp,-MMD,$(depfile) $(NOSTDINC_FLAGS) \
+	$(filter-out $(cnxx-c-only-flags),$(KBUILD_CFLAGS) $(KBUILD_CFLAGS_MODULE)) \
+	$(cnxx-cxx-flags)
+
+quiet_cmd_cxx_o_cpp = C++ [M]  $@
+      cmd_cxx_o_cpp = $(CNXX_CXX) $(cxx_flags) -c -o $@ $<
+
+$(obj)/%.o: $(src)/%.cpp FORCE
+	$(call if_changed_dep,cxx_o_cpp)
+
+targets += $(cnxx-cxx)

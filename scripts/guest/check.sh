@@ -1,0 +1,11 @@
+# The VM part of `make check`: KUnit, the VM suite, the kernel's samples.
+. /cnxx/guest/lib.sh
+. /cnxx/guest/steps.sh
+
+echo "KTAP version 1"
+echo "1..5"
+step load_cnxx load_cnxx
+step kunit kunit_results /cnxx/cnxx_kunit.ko
+step vm_suite vm_suite
+step samples samples
+step unload_cnxx unload_cnxx

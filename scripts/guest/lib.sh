@@ -1,0 +1,54 @@
+# Helpers for guest jobs (busybox sh). Source, do not run.
+#
+# Output is KTAP: each step prints its own KTAP indented as a subtest, then
+# "ok N step" or "not ok N step"; the host counts the leaves.
+
+step_no=0
+
+# step NAME CMD...: runs CMD, indents its output, reports its exit status.
+step() {
+	name=$1
+	shift
+	step_no=$((step_no + 1))
+	echo "    # Subtest: $name"
+	"$@" >/tmp/step.out 2>&1
+	rc=$?
+	sed 's/^/    /' /tmp/step.out
+	if [ $rc -eq 0 ]; then
+		echo "ok $step_no $name"
+	else
+		echo "# $name exited with status $rc"
+		echo "not ok $step_no $name"
+	fi
+	dmesg_check "$name"
+	return $rc
+}
+
+# dmesg_check STEP: prints kernel messages since the last call (without the
+# sample's per-message chatter) so the host can look for oopses and warnings.
+dmesg_check() {
+	dmesg -c 2>/dev/null | grep -v 'cn_test_callback' | sed "s/^/cnxx-dmesg[$1]: /"
+}
+
+# expect_eq WHAT GOT WANT
+expect_eq() {
+	if [ "$2" = "$3" ]; then
+		echo "# $1: $2"
+	else
+		echo "# $1: got '$2', want '$3'"
+		return 1
+	fi
+}
+
+# kunit_results MODULE: loads a KUnit module and prints every suite's KTAP.
+kunit_results() {
+	insmod "$1" || return 1
+	found=0
+	for f in /sys/kernel/debug/kunit/*/results; do
+		[ -f "$f" ] || continue
+		cat "$f"
+		found=1
+	done
+	rmmod "$(basename "$1" .ko)"
+	[ $found -eq 1 ]
+}

@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Boots one test VM and judges it.
+#
+#   scripts/vm.sh KERNEL FLAVOR JOB     e.g. scripts/vm.sh 6.1 base check
+#
+# Builds (or reuses) the kernel, builds cnxx and the test modules for it in
+# out/KERNEL-FLAVOR/, packs a busybox initramfs with them and the static
+# user programs, runs the guest job scripts/guest/JOB.sh under QEMU (TCG,
+# hard timeout), saves the console to out/logs/, and prints the failing
+# cases and a last line "RESULT passed=N failed=M skipped=K".
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+kernel=${1:?usage: vm.sh KERNEL FLAVOR JOB}
+flavor=${2:?usage: vm.sh KERNEL FLAVOR JOB}
+job=${3:?usage: vm.sh KERNEL FLAVOR JOB}
+[ -f "$CNXX_ROOT/scripts/guest/$job.sh" ] || die "no guest job '$job'"
+
+need_pkgs "${VM_PKGS[@]}"
+kdir=$("$CNXX_ROOT"/scripts/build-kernel.sh "$kernel" "$flavor")
+ksrc=$(readlink -f "$kdir/source")
+stage=$CNXX_OUT/$kernel-$flavor
+mkdir -p "$stage" "$CNXX_OUT/logs"
+
+# Modules: a private copy of the tree per kernel, since Kbuild writes its
+# objects next to the sources.
+log "building modules for $kernel ($flavor)"
+rm -rf "$stage/src" "$stage/root"
+mkdir -p "$stage/src/scripts" "$stage/src/tests" "$stage/root/cnxx/guest" "$stage/root/bin"
+cp -r "$CNXX_ROOT"/{Kbuild,VERSION,kmod,cxxrt,include,kunit} "$stage/src/"
+cp -r "$CNXX_ROOT/tests/vm" "$stage/src/tests/"
+cp "$CNXX_ROOT/scripts/Kbuild.cxx" "$stage/src/scripts/"
+make -s -C "$kdir" M="$stage/src" CNXX_TESTS=y -j"$(nproc)" modules >"$stage/modules.log" 2>&1 || {
+	cat "$stage/modules.log" >&2
+	die "module build failed for $kernel"
+}
+
+# The kernel's own connector sample, built against cnxx's exports.
+mkdir -p "$stage/samples"
+cp "$ksrc/samples/connector/cn_test.c" "$stage/samples/"
+echo 'obj-m := cn_test.o' >"$stage/samples/Kbuild"
+make -s -C "$kdir" M="$stage/samples" KBUILD_EXTRA_SYMBOLS="$stage/src/Module.symvers" modules \
+	>"$stage/samples.log" 2>&1 || { cat "$stage/samples.log" >&2; die "cn_test build failed"; }
+
+# User programs, static: the guest has nothing but busybox.
+"$CNXX_ROOT/scripts/build-user.sh" "$ksrc" "$stage/root/cnxx"
+
+cp "$stage"/src/cnxx.ko "$stage"/src/kunit/*.ko "$stage"/src/tests/vm/*.ko \
+	"$stage"/samples/cn_test.ko "$stage/root/cnxx/"
+cp "$kdir/drivers/connector/cn.ko" "$stage/root/cnxx/"
+cp "$CNXX_ROOT"/scripts/guest/*.sh "$stage/root/cnxx/guest/"
+cp "$CNXX_ROOT/scripts/guest/init" "$stage/root/init"
+cp /bin/busybox "$stage/root/bin/busybox"
+(cd "$stage/root" && find . | cpio -o -H newc --quiet | gzip -1) >"$stage/initrd.gz"
+
+mem=512
+timeout=${CNXX_VM_TIMEOUT:-900}
+[ "$flavor" = debug ] && mem=1536
+logf=$CNXX_OUT/logs/$kernel-$flavor-$job.log
+log "booting $kernel ($flavor) for '$job', console in $logf"
+start=$SECONDS
+set +e
+timeout --foreground -k 10 "$timeout" qemu-system-x86_64 -accel tcg -cpu max -smp 2 -m "$mem" \
+	-nographic -no-reboot -nic none -bios /usr/share/qemu/qboot.rom \
+	-kernel "$kdir/arch/x86/boot/bzImage" -initrd "$stage/initrd.gz" \
+	-append "console=ttyS0 panic=-1 quiet cnxx.job=$job ${CNXX_VM_APPEND:-}" \
+	</dev/null >"$logf" 2>&1
+rc=$?
+set -e
+log "VM finished in $((SECONDS - start)) s (qemu status $rc)"
+[ $rc -eq 124 ] && echo "[$kernel-$flavor] FAIL VM timed out after $timeout s"
+python3 "$CNXX_ROOT/scripts/ktap.py" "$logf" --name "$kernel-$flavor" --expect-end "$job"
