@@ -1,0 +1,362 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * libcnxx - speak the kernel connector protocol (NETLINK_CONNECTOR) from
+ * user space without writing netlink code.
+ *
+ * Conventions:
+ *  - Functions returning int return 0 (or a count) on success and a
+ *    negative errno on failure; they never set errno for the caller.
+ *  - Timeouts are in milliseconds: < 0 waits forever, 0 does not wait.
+ *  - Pointers into received data (struct cnxx_msg, struct cnxx_record)
+ *    point into the socket's receive buffer: they stay valid until the next
+ *    receiving call on that socket (cnxx_recv(), cnxx_send_sync(),
+ *    cnxx_request(), cnxx_notify_*()) or cnxx_close().
+ *  - A struct cnxx_sock is not thread-safe: use one per thread.
+ *
+ * Installed as <cnxx/libcnxx.h>; it needs only the kernel's user-space
+ * headers (<linux/connector.h>, <linux/netlink.h>).
+ */
+#ifndef CNXX_LIBCNXX_H
+#define CNXX_LIBCNXX_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <linux/connector.h>
+#include <linux/netlink.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#ifndef NETLINK_CONNECTOR
+#define NETLINK_CONNECTOR 11
+#endif
+
+/* The control id that takes notification requests ({-1, -1}). */
+#define CNXX_CTL_IDX 0xffffffffU
+#define CNXX_CTL_VAL 0xffffffffU
+
+/* cn_msg.ack of a registration notification. */
+#define CNXX_NOTIFY_REGISTERED 0
+#define CNXX_NOTIFY_UNREGISTERED 1
+
+/* Largest cn_msg data the kernel accepts: CONNECTOR_MAX_MSG_SIZE - header. */
+#define CNXX_MAX_DATA (CONNECTOR_MAX_MSG_SIZE - sizeof(struct cn_msg))
+
+/* Groups of the kernel's connector socket: CN_NETLINK_USERS + 0xf. */
+#define CNXX_GROUPS (CN_NETLINK_USERS + 0xf)
+
+struct cnxx_sock;
+
+/*
+ * One cn_msg: the header fields plus a pointer to its @len data bytes.
+ * Filled by the receiving functions; read by the sending functions.
+ */
+struct cnxx_record {
+	struct cb_id id;
+	uint32_t seq;
+	uint32_t ack;
+	uint16_t len;
+	uint16_t flags;
+	const void *data;	/* @len bytes; may be unaligned */
+};
+
+enum cnxx_msg_type {
+	CNXX_MSG_DATA,	/* a cn_msg: rec, payload and payload_len are valid */
+	CNXX_MSG_ACK,	/* an NLMSG_ERROR: error and acked_seq are valid */
+};
+
+/* One received netlink message. */
+struct cnxx_msg {
+	enum cnxx_msg_type type;
+
+	/* CNXX_MSG_DATA */
+	struct cnxx_record rec;	/* first record of the payload */
+	const void *payload;	/* all records: see cnxx_record_next() */
+	size_t payload_len;
+
+	/* CNXX_MSG_ACK */
+	int error;		/* 0 or a negative errno */
+	uint32_t acked_seq;	/* nlmsg_seq of the acknowledged message */
+
+	/* netlink header */
+	uint16_t nl_type;
+	uint16_t nl_flags;
+	uint32_t nl_seq;
+	uint32_t nl_pid;
+
+	/* datagram */
+	uint32_t src_pid;	/* sending port: 0 is the kernel */
+	uint32_t group;		/* multicast group, 0 for unicast */
+};
+
+/* Options of cnxx_send(). */
+#define CNXX_SEND_ACK 0x1	/* set NLM_F_ACK: cnxx answers with an ack */
+
+/*
+ * cnxx_open() - open and bind a NETLINK_CONNECTOR socket
+ * @sockp: receives the socket; free it with cnxx_close()
+ *
+ * Return: 0, -EPROTONOSUPPORT when no connector (cnxx.ko or the in-tree
+ * cn) is loaded, -ENOMEM, or another socket()/bind() error.
+ */
+int cnxx_open(struct cnxx_sock **sockp);
+
+/* cnxx_close() - close the socket and free it; NULL is a no-op. */
+void cnxx_close(struct cnxx_sock *sock);
+
+/* cnxx_fd() - the file descriptor, for poll(); owned by @sock. */
+int cnxx_fd(const struct cnxx_sock *sock);
+
+/* cnxx_portid() - the netlink port id the socket is bound to. */
+uint32_t cnxx_portid(const struct cnxx_sock *sock);
+
+/*
+ * cnxx_join() / cnxx_leave() - join or leave multicast group @group
+ *
+ * Return: 0, -EINVAL for group 0 or one the kernel socket does not have
+ * (it has CNXX_GROUPS), -EPERM without CAP_NET_ADMIN (group 1 is open to
+ * everyone on 6.6+ kernels).
+ */
+int cnxx_join(struct cnxx_sock *sock, uint32_t group);
+int cnxx_leave(struct cnxx_sock *sock, uint32_t group);
+
+/*
+ * cnxx_frame() - build the netlink message carrying one cn_msg
+ * @buf:      receives the message (NLMSG_DONE, padding zeroed)
+ * @size:     bytes at @buf
+ * @rec:      the cn_msg; rec->data may be NULL when rec->len is 0
+ * @nl_flags: nlmsg_flags, e.g. NLM_F_ACK
+ * @nl_seq:   nlmsg_seq
+ * @nl_pid:   nlmsg_pid
+ *
+ * Pure; cnxx_send() uses the same layout. Return: the bytes written
+ * (NLMSG_SPACE of the cn_msg), -ENOSPC when @size is too small, -EINVAL
+ * for a NULL rec->data with a non-zero rec->len.
+ */
+ssize_t cnxx_frame(void *buf, size_t size, const struct cnxx_record *rec,
+		   uint16_t nl_flags, uint32_t nl_seq, uint32_t nl_pid);
+
+/*
+ * cnxx_send() - send one cn_msg to the kernel
+ * @opts: 0 or CNXX_SEND_ACK
+ *
+ * nlmsg_seq is rec->seq, so acks can be matched. Return: 0 or the
+ * negative errno of sendmsg(); -EINVAL as for cnxx_frame().
+ */
+int cnxx_send(struct cnxx_sock *sock, const struct cnxx_record *rec,
+	      unsigned int opts);
+
+/*
+ * cnxx_send_raw() - send @len bytes as they are to port @portid
+ *
+ * For crafted (also malformed) input and for talking to another user-space
+ * socket; port 0 is the kernel. Return: 0 or a negative errno.
+ */
+int cnxx_send_raw(struct cnxx_sock *sock, uint32_t portid, const void *buf,
+		  size_t len);
+
+/*
+ * cnxx_wait_ack() - wait for the kernel's ack of the message sent with
+ * nlmsg_seq @seq (cnxx_send() uses rec->seq)
+ * @ack_err: receives the ack's error: 0 (delivered) or a negative errno
+ *
+ * Messages other than that ack are discarded. Return: as cnxx_send_sync().
+ */
+int cnxx_wait_ack(struct cnxx_sock *sock, uint32_t seq, int timeout_ms,
+		  int *ack_err);
+
+/*
+ * cnxx_send_sync() - send with NLM_F_ACK and wait for the kernel's ack
+ * @ack_err: receives the ack's error: 0 (delivered) or a negative errno
+ *           such as -ENODEV (no callback for the id) or -EPERM
+ *
+ * Messages other than the ack that arrive meanwhile are discarded.
+ * Return: 0 when the ack arrived (then see *@ack_err), -ETIMEDOUT when it
+ * did not (the in-tree connector never acks), -EINTR on a signal, or a
+ * local negative errno.
+ */
+int cnxx_send_sync(struct cnxx_sock *sock, const struct cnxx_record *rec,
+		   int timeout_ms, int *ack_err);
+
+/*
+ * cnxx_recv() - receive the next netlink message
+ * @msg: filled on success; its pointers follow the rule at the top
+ *
+ * Netlink messages sharing one datagram are returned one per call;
+ * NLMSG_NOOP and NLMSG_OVERRUN are skipped. For CNXX_MSG_DATA the first
+ * record has been validated (header present, len within the payload);
+ * walk further records with cnxx_record_next().
+ *
+ * Return: 0; -ETIMEDOUT; -EINTR on a signal; -ENOBUFS when the receive
+ * queue overflowed and messages were lost (the socket stays usable);
+ * -EBADMSG for a malformed message, -EMSGSIZE for a datagram larger than
+ * the receive buffer (both skipped, so the next call goes on); or another
+ * negative errno of recvmsg()/poll().
+ */
+int cnxx_recv(struct cnxx_sock *sock, struct cnxx_msg *msg, int timeout_ms);
+
+/*
+ * cnxx_record_next() - walk the cn_msg records of a payload
+ * @payload: e.g. cnxx_msg.payload; records follow each other unpadded,
+ *           as cn_netlink_send_mult() packs them
+ * @size:    bytes at @payload
+ * @offset:  in: where the next record starts (0 for the first);
+ *           out: just after the returned record
+ * @rec:     receives the record; rec->data points into @payload
+ *
+ * Return: 1 for a record, 0 at the end, -EBADMSG when the bytes left are
+ * not a whole record.
+ */
+int cnxx_record_next(const void *payload, size_t size, size_t *offset,
+		     struct cnxx_record *rec);
+
+/*
+ * cnxx_request() - send @req and wait for its reply
+ * @reply: the answer, see below; pointers follow the rule at the top
+ *
+ * The reply is the first record, in any message (unicast, or multicast to
+ * a joined group: join the group a callback replies to first), with
+ * seq == req->seq and ack == req->seq + 1. @req is sent with NLM_F_ACK, so cnxx refusing
+ * it ends the wait early. Other messages are discarded.
+ *
+ * Return: 0 when an answer came: reply->type is CNXX_MSG_DATA with
+ * reply->rec the matching record, or CNXX_MSG_ACK with reply->error the
+ * kernel's negative errno. -ETIMEDOUT, -EINTR, or a local negative errno
+ * otherwise.
+ */
+int cnxx_request(struct cnxx_sock *sock, const struct cnxx_record *req,
+		 int timeout_ms, struct cnxx_msg *reply);
+
+/* One range of ids: first .. first + range - 1 (struct cn_notify_req). */
+struct cnxx_range {
+	uint32_t first;
+	uint32_t range;
+};
+
+/* cnxx_ctl_size() - bytes of a struct cn_ctl_msg with these range counts. */
+size_t cnxx_ctl_size(uint32_t n_idx, uint32_t n_val);
+
+/*
+ * cnxx_ctl_build() - encode a notification request (struct cn_ctl_msg)
+ * @buf:   receives cnxx_ctl_size(@n_idx, @n_val) bytes
+ * @group: group to notify; 0 removes an equal earlier request
+ *
+ * Pure encoding: the ranges are not checked, the kernel does that.
+ * Return: the bytes written, -ENOSPC when @size is too small, -E2BIG when
+ * the ranges do not fit a cn_msg.
+ */
+ssize_t cnxx_ctl_build(void *buf, size_t size, const struct cnxx_range *idx,
+		       uint32_t n_idx, const struct cnxx_range *val,
+		       uint32_t n_val, uint32_t group);
+
+/*
+ * cnxx_notify_send() - send a notification request without waiting
+ * @group: group to notify; 0 removes the request with the same ranges
+ * @opts:  0 or CNXX_SEND_ACK
+ * @seq:   if not NULL, receives the seq its ack will carry (acked_seq)
+ *
+ * For callers that must not miss notifications arriving before the ack,
+ * which the waiting helpers below discard. Return: 0, -E2BIG, -ENOMEM or
+ * a cnxx_send() error.
+ */
+int cnxx_notify_send(struct cnxx_sock *sock, const struct cnxx_range *idx,
+		     uint32_t n_idx, const struct cnxx_range *val,
+		     uint32_t n_val, uint32_t group, unsigned int opts,
+		     uint32_t *seq);
+
+/*
+ * cnxx_notify_add() - ask for registration notifications on @group
+ * cnxx_notify_remove() - withdraw the request with the same ranges
+ *
+ * Sends the request to the control id and waits for the ack as
+ * cnxx_send_sync() does; the notifications then arrive on @group (join it)
+ * as records with the changed id, len 0 and ack CNXX_NOTIFY_REGISTERED or
+ * CNXX_NOTIFY_UNREGISTERED.
+ *
+ * Return: as cnxx_send_sync(); -EINVAL for group 0 in cnxx_notify_add().
+ * Typical *@ack_err: -EPERM (needs CAP_NET_ADMIN), -EINVAL (bad ranges),
+ * -ENOENT (removing an unknown request), -ENOSPC/-E2BIG (over the bounds).
+ */
+int cnxx_notify_add(struct cnxx_sock *sock, const struct cnxx_range *idx,
+		    uint32_t n_idx, const struct cnxx_range *val,
+		    uint32_t n_val, uint32_t group, int timeout_ms,
+		    int *ack_err);
+int cnxx_notify_remove(struct cnxx_sock *sock, const struct cnxx_range *idx,
+		       uint32_t n_idx, const struct cnxx_range *val,
+		       uint32_t n_val, int timeout_ms, int *ack_err);
+
+/* One line of /proc/net/cnxx (or of the in-tree /proc/net/connector). */
+struct cnxx_cb_entry {
+	char name[64];		/* trimmed; longer names are truncated */
+	struct cb_id id;
+	bool has_counters;	/* false for /proc/net/connector */
+	uint32_t group;
+	uint64_t delivered;
+	uint64_t dropped;
+	uint64_t send_errors;
+};
+
+/*
+ * cnxx_parse_callbacks() - parse the text of /proc/net/cnxx
+ * @text, @len: the whole file
+ * @entries:    receives a malloc()ed array (NULL when empty); free() it
+ * @count:      receives its length
+ *
+ * The header line decides the format: with a "Delivered" column each line
+ * ends in "IDX:VAL GROUP DELIVERED DROPPED SENDERRORS", otherwise (the
+ * in-tree /proc/net/connector) in "IDX:VAL"; the name is everything before,
+ * trimmed. Empty lines are skipped.
+ *
+ * Return: 0, -EBADMSG for a missing header or a malformed line, -ENOMEM.
+ */
+int cnxx_parse_callbacks(const char *text, size_t len,
+			 struct cnxx_cb_entry **entries, size_t *count);
+
+/* One "key value" line of /proc/net/cnxx_stats. */
+struct cnxx_stat {
+	char key[48];		/* longer keys are truncated */
+	uint64_t value;
+};
+
+/*
+ * cnxx_parse_stats() - parse the text of /proc/net/cnxx_stats
+ *
+ * Keeps the file's order and unknown keys. Ownership as for
+ * cnxx_parse_callbacks(). Return: 0, -EBADMSG, -ENOMEM.
+ */
+int cnxx_parse_stats(const char *text, size_t len, struct cnxx_stat **stats,
+		     size_t *count);
+
+/*
+ * cnxx_stat_get() - the value of @key in @stats
+ * Return: 0, or -ENOENT when the key is absent.
+ */
+int cnxx_stat_get(const struct cnxx_stat *stats, size_t count,
+		  const char *key, uint64_t *value);
+
+/*
+ * cnxx_read_file() - read a whole (proc) file
+ * @text: receives a malloc()ed, NUL-terminated buffer; free() it
+ * @len:  receives its length without the NUL
+ *
+ * Return: 0 or the negative errno of open()/read() (-ENOENT when the
+ * module providing the file is not loaded).
+ */
+int cnxx_read_file(const char *path, char **text, size_t *len);
+
+/*
+ * cnxx_errname() - the symbolic name of an errno ("ENODEV")
+ * @err: positive or negative
+ *
+ * Return: a static string, or NULL for 0 and unknown values.
+ */
+const char *cnxx_errname(int err);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* CNXX_LIBCNXX_H */
