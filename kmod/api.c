@@ -86,3 +86,15 @@ int cnxx_notify_request(const struct cn_ctl_msg *ctl, size_t size)
 	return cnxx_core_notify_request(cnxx_core, ctl, size);
 }
 EXPORT_SYMBOL_GPL(cnxx_notify_request);
+
+/* The core ABI, for the KUnit suites that test private cores. */
+EXPORT_SYMBOL_NS_GPL(cnxx_core_create, CNXX_INTERNAL);
+EXPORT_SYMBOL_NS_GPL(cnxx_core_destroy, CNXX_INTERNAL);
+EXPORT_SYMBOL_NS_GPL(cnxx_core_add, CNXX_INTERNAL);
+EXPORT_SYMBOL_NS_GPL(cnxx_core_del, CNXX_INTERNAL);
+EXPORT_SYMBOL_NS_GPL(cnxx_core_receive, CNXX_INTERNAL);
+EXPORT_SYMBOL_NS_GPL(cnxx_core_route, CNXX_INTERNAL);
+EXPORT_SYMBOL_NS_GPL(cnxx_core_account_send, CNXX_INTERNAL);
+EXPORT_SYMBOL_NS_GPL(cnxx_core_notify_request, CNXX_INTERNAL);
+EXPORT_SYMBOL_NS_GPL(cnxx_core_for_each, CNXX_INTERNAL);
+EXPORT_SYMBOL_NS_GPL(cnxx_core_stats, CNXX_INTERNAL);
