@@ -139,9 +139,12 @@ struct cnxx_core;
 /* Per-instance I/O, supplied by whoever creates the core. */
 struct cnxx_core_ops {
 	/*
-	 * Answers a netlink message that asked for NLM_F_ACK: @nlh points
-	 * into the buffer given to cnxx_core_receive(), @rx is its @rx.
-	 * @err is 0 or a negative errno. Process context.
+	 * Answers a netlink message that asked for NLM_F_ACK: @nlh is its
+	 * header, inside the buffer given to cnxx_core_receive() (@rx is its
+	 * @rx), or a copy trimmed to the header alone when its nlmsg_len
+	 * does not fit the buffer, so that an error ack, which echoes
+	 * nlmsg_len bytes, never reads past it. @err is 0 or a negative
+	 * errno. Process context.
 	 */
 	void (*ack)(void *ctx, void *rx, const void *nlh, int err);
 	/*

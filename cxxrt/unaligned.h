@@ -1,0 +1,28 @@
+// SPDX-License-Identifier: GPL-2.0
+// Loads and stores of native-endian integers at any address. Netlink data
+// comes from user space and is only as aligned as the sender made it.
+#pragma once
+
+#include "types.h"
+
+namespace cxxrt {
+
+// Reads a T from @bytes, which need not be aligned for T.
+// T must be trivially copyable.
+template <typename T>
+inline T load_unaligned(const void* bytes)
+{
+    T value;
+    __builtin_memcpy(&value, bytes, sizeof(T));
+    return value;
+}
+
+// Writes @value to @bytes, which need not be aligned for T.
+// T must be trivially copyable.
+template <typename T>
+inline void store_unaligned(void* bytes, const T& value)
+{
+    __builtin_memcpy(bytes, &value, sizeof(T));
+}
+
+} // namespace cxxrt

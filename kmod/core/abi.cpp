@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: GPL-2.0
+// The extern "C" functions of cnxx_abi.h: each converts the opaque handle
+// and forwards to the Connector. Every struct cnxx_core * handed out is a
+// Connector * made by cnxx_core_create(), which is what makes the casts
+// back valid.
+#include "cnxx_abi.h"
+
+#include "../../cxxrt/errno.h"
+#include "connector.h"
+
+using cnxx::Connector;
+
+namespace {
+
+Connector* connector_of(cnxx_core* core)
+{
+    return reinterpret_cast<Connector*>(core);
+}
+
+} // namespace
+
+struct cnxx_core* cnxx_core_create(const struct cnxx_core_config* config)
+{
+    if (!config)
+        return nullptr;
+    const auto result = Connector::create(*config);
+    if (result.is_error())
+        return nullptr;
+    return reinterpret_cast<cnxx_core*>(result.value());
+}
+
+void cnxx_core_destroy(struct cnxx_core* core)
+{
+    Connector::destroy(connector_of(core));
+}
+
+int cnxx_core_add(
+    struct cnxx_core* core, const struct cnxx_cb_id* id, const char* name, cnxx_callback_t cb)
+{
+    if (!id)
+        return -EINVAL;
+    return connector_of(core)->add(*id, name, cb).to_errno();
+}
+
+int cnxx_core_del(struct cnxx_core* core, const struct cnxx_cb_id* id)
+{
+    if (!id)
+        return -ENOENT;
+    return connector_of(core)->remove(*id).to_errno();
+}
+
+void cnxx_core_receive(struct cnxx_core* core, void* buf, cnxx_size_t len, void* sender, void* rx)
+{
+    connector_of(core)->receive(buf, len, sender, rx);
+}
+
+int cnxx_core_route(struct cnxx_core* core, const void* msg, cnxx_u16 len, cnxx_u32 portid,
+    cnxx_u32 group, cnxx_u32* dst_group)
+{
+    const auto result = connector_of(core)->route(msg, len, portid, group);
+    if (result.is_error())
+        return result.error().code();
+    *dst_group = result.value();
+    return 0;
+}
+
+void cnxx_core_account_send(struct cnxx_core* core, const struct cnxx_cb_id* id, int result)
+{
+    connector_of(core)->account_send(id, result);
+}
+
+int cnxx_core_notify_request(struct cnxx_core* core, const void* ctl, cnxx_size_t size)
+{
+    if (!ctl)
+        return -EINVAL;
+    return connector_of(core)->request_notifications(ctl, size).to_errno();
+}
+
+void cnxx_core_for_each(
+    struct cnxx_core* core, void (*visit)(void* arg, const struct cnxx_cb_info* info), void* arg)
+{
+    connector_of(core)->for_each(visit, arg);
+}
+
+void cnxx_core_stats(struct cnxx_core* core, struct cnxx_stats* stats)
+{
+    connector_of(core)->read_stats(*stats);
+}

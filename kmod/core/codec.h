@@ -1,0 +1,114 @@
+// SPDX-License-Identifier: GPL-2.0
+// Reading and checking what arrives on the wire: netlink messages in a
+// receive buffer, cn_msg records of a send, notification requests. Nothing
+// here keeps state or takes a lock; every read is unaligned-safe and
+// bounds-checked before it happens.
+#pragma once
+
+#include "../../cxxrt/result.h"
+#include "../../cxxrt/types.h"
+#include "wire.h"
+
+namespace cnxx::codec {
+
+using cxxrt::Result;
+using cxxrt::size_t;
+using cxxrt::u16;
+using cxxrt::u32;
+using cxxrt::u8;
+
+// One netlink message inside a receive buffer.
+struct NetlinkMessage {
+    u8* start;                  // its nlmsghdr, inside the buffer
+    wire::NetlinkHeader header; // a copy, read before any callback runs
+    u8* payload;                // right after the header
+    u32 payload_size;           // header.length - header size
+};
+
+// Walks the netlink messages of a buffer the way nlmsg_ok()/nlmsg_next()
+// do, stopping at the first header that does not fit.
+class NetlinkWalker {
+public:
+    NetlinkWalker(u8* buffer, size_t size) : cursor_(buffer), remaining_(size) {}
+
+    // Fills @message with the next message and returns true, or returns
+    // false at the end of the buffer or at a malformed header.
+    bool next(NetlinkMessage& message);
+
+    // Whether the walk ended on bytes that are not a whole message.
+    // Meaningful once next() has returned false.
+    bool ended_malformed() const { return malformed_; }
+
+    // The whole header the walk ended on, whose length does not fit the
+    // buffer, or null when fewer than a header's bytes were left.
+    const wire::NetlinkHeader* malformed_header() const
+    {
+        return has_malformed_header_ ? &malformed_header_ : nullptr;
+    }
+
+private:
+    u8* cursor_;
+    size_t remaining_;
+    bool malformed_ = false;
+    bool has_malformed_header_ = false;
+    wire::NetlinkHeader malformed_header_ {};
+};
+
+// Checks that a netlink payload of @payload_size bytes can be a cn_msg:
+// -EINVAL when shorter than its header, -EMSGSIZE over the size limit.
+Result<void> check_connector_payload(u32 payload_size);
+
+// Reads the cn_msg header at @bytes (any alignment). The caller has
+// checked that connector_message_size bytes are there.
+wire::ConnectorMessage read_connector_message(const void* bytes);
+
+// Whether the data that @message announces fits in @payload_size bytes.
+// The cn_msg.len of a sender is never trusted before this.
+bool connector_data_fits(const wire::ConnectorMessage& message, u32 payload_size);
+
+// Checks that @message (a cn_msg) and the @len bytes after its header are
+// whole cn_msg records laid end to end, as cn_netlink_send_mult() sends
+// them: -EINVAL if they do not add up exactly.
+Result<void> check_records(const void* message, u16 len);
+
+// What the configuration allows a notification request to ask for.
+struct ControlLimits {
+    u32 groups;     // highest valid netlink group
+    u32 max_ranges; // idx + val ranges in one request
+};
+
+// A checked notification request (struct cn_ctl_msg) inside the bytes it
+// was parsed from; valid as long as those bytes are.
+class ControlRequest {
+public:
+    ControlRequest(const wire::ControlMessage& header, const u8* ranges)
+        : idx_count_(header.idx_notify_num)
+        , val_count_(header.val_notify_num)
+        , group_(header.group)
+        , ranges_(ranges)
+    {
+    }
+
+    u32 idx_count() const { return idx_count_; }
+    u32 val_count() const { return val_count_; }
+    u32 range_count() const { return idx_count_ + val_count_; }
+    u32 group() const { return group_; }
+
+    // Range @index: the idx ranges first, then the val ranges.
+    // @index must be below range_count().
+    wire::NotifyRange range(u32 index) const;
+
+private:
+    u32 idx_count_;
+    u32 val_count_;
+    u32 group_;
+    const u8* ranges_;
+};
+
+// Parses the @size bytes at @bytes as a notification request and checks
+// it against @limits: -EINVAL for a malformed one, -E2BIG for too many
+// ranges. Logs (rate-limited) why a request was refused.
+Result<ControlRequest> parse_control_request(
+    const void* bytes, size_t size, const ControlLimits& limits);
+
+} // namespace cnxx::codec

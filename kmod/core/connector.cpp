@@ -1,0 +1,219 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "connector.h"
+
+#include "../../cxxrt/errno.h"
+#include "../../cxxrt/memory.h"
+
+namespace cnxx {
+
+using cxxrt::Error;
+using cxxrt::size_t;
+
+namespace {
+
+Notifier::Limits notifier_limits(const cnxx_core_config& config)
+{
+    return { config.groups, config.max_notify_requests, config.max_notify_ranges,
+        config.max_notify_pending };
+}
+
+bool has_every_op(const cnxx_core_ops* ops)
+{
+    return ops && ops->ack && ops->notify && ops->sender_capable;
+}
+
+} // namespace
+
+Result<Connector*> Connector::create(const cnxx_core_config& config)
+{
+    if (!has_every_op(config.ops) || config.hash_bits > Registry::max_hash_bits)
+        return Error::from_errno(EINVAL);
+    Connector* connector = cxxrt::make<Connector>(CNXX_GFP_KERNEL, config);
+    if (!connector)
+        return Error::from_errno(ENOMEM);
+    const Result<void> result = connector->init(config.hash_bits);
+    if (result.is_error()) {
+        cxxrt::destroy(connector);
+        return result.error();
+    }
+    return connector;
+}
+
+void Connector::destroy(Connector* connector)
+{
+    cxxrt::destroy(connector);
+}
+
+Connector::Connector(const cnxx_core_config& config)
+    : ops_(*config.ops)
+    , ops_context_(config.ctx)
+    , notifier_(*config.ops, config.ctx, notifier_limits(config))
+{
+}
+
+Result<void> Connector::init(u32 hash_bits)
+{
+    TRY(registry_.init(hash_bits));
+    TRY(notifier_.init());
+    running_ = true;
+    return {};
+}
+
+Connector::~Connector()
+{
+    if (!running_)
+        return;
+    while (Entry* entry = registry_.unlink_oldest()) {
+        notifier_.publish(registry_.changes());
+        registry_.retire(*entry);
+    }
+    notifier_.shutdown();
+    // Entries freed by their last call are still waiting for a grace period.
+    cnxx_pf_rcu_barrier();
+}
+
+Result<void> Connector::add(const cnxx_cb_id& id, const char* name, cnxx_callback_t callback)
+{
+    if (wire::is_control_id(id) || !name || !callback)
+        return Error::from_errno(EINVAL);
+    TRY(registry_.add(id, name, callback));
+    notifier_.publish(registry_.changes());
+    return {};
+}
+
+Result<void> Connector::remove(const cnxx_cb_id& id)
+{
+    Entry* entry = TRY(registry_.unlink(id));
+    // Listeners hear of the removal before the wait for running calls.
+    notifier_.publish(registry_.changes());
+    registry_.retire(*entry);
+    return {};
+}
+
+void Connector::receive(void* buffer, size_t size, void* sender, void* rx)
+{
+    codec::NetlinkWalker walker(static_cast<cxxrt::u8*>(buffer), size);
+    codec::NetlinkMessage message;
+    while (walker.next(message)) {
+        rx_messages_.increment();
+        const Result<void> result = handle_message(message, sender);
+        // The header was copied before the callback ran, so a callback
+        // that writes to its message cannot change this decision.
+        if (message.header.flags & wire::netlink_flag_ack)
+            ops_.ack(ops_context_, rx, message.start, result.to_errno());
+    }
+    if (walker.ended_malformed()) {
+        rx_invalid_.increment();
+        answer_malformed(walker.malformed_header(), rx);
+    }
+}
+
+void Connector::answer_malformed(const wire::NetlinkHeader* header, void* rx)
+{
+    if (!header || !(header->flags & wire::netlink_flag_ack))
+        return;
+    // The bytes its nlmsg_len claims are not there: echo the header alone.
+    wire::NetlinkHeader trimmed = *header;
+    trimmed.length = wire::netlink_header_size;
+    ops_.ack(ops_context_, rx, &trimmed, -EINVAL);
+}
+
+Result<void> Connector::handle_message(const codec::NetlinkMessage& message, void* sender)
+{
+    const Result<void> size_check = codec::check_connector_payload(message.payload_size);
+    if (size_check.is_error()) {
+        if (size_check.error().code() == -EMSGSIZE)
+            rx_oversize_.increment();
+        else
+            rx_invalid_.increment();
+        return size_check;
+    }
+
+    const wire::ConnectorMessage header = codec::read_connector_message(message.payload);
+    if (!codec::connector_data_fits(header, message.payload_size)) {
+        rx_invalid_.increment();
+        registry_.count_dropped(header.id);
+        return Error::from_errno(EINVAL);
+    }
+
+    if (wire::is_control_id(header.id))
+        return handle_control(message.payload + wire::connector_message_size, header.len, sender);
+
+    const Result<void> result = registry_.dispatch(header.id, message.payload, sender);
+    if (result.is_error())
+        rx_unknown_.increment();
+    else
+        rx_delivered_.increment();
+    return result;
+}
+
+Result<void> Connector::handle_control(const void* request, size_t size, void* sender)
+{
+    rx_control_.increment();
+    // Before parsing: a sender without the capability learns nothing.
+    if (!ops_.sender_capable(ops_context_, sender)) {
+        rx_denied_.increment();
+        cnxx_pf_log_ratelimited(
+            CNXX_LOG_WARN, "notify request refused: sender lacks CAP_NET_ADMIN\n");
+        return Error::from_errno(EPERM);
+    }
+    return notifier_.handle_request(request, size);
+}
+
+Result<u32> Connector::route(const void* message, cxxrt::u16 len, u32 port_id, u32 group)
+{
+    TRY(codec::check_records(message, len));
+    if (port_id || group)
+        return group;
+    const wire::ConnectorMessage header = codec::read_connector_message(message);
+    return registry_.group_of(header.id);
+}
+
+void Connector::account_send(const cnxx_cb_id* id, int result)
+{
+    if (result < 0) {
+        tx_errors_.increment();
+        if (id)
+            registry_.count_send_error(*id);
+    } else {
+        tx_messages_.increment();
+    }
+}
+
+Result<void> Connector::request_notifications(const void* request, size_t size)
+{
+    return notifier_.handle_request(request, size);
+}
+
+void Connector::for_each(void (*visit)(void* arg, const cnxx_cb_info* info), void* arg)
+{
+    registry_.for_each([&](const Entry& entry) {
+        cnxx_cb_info info;
+        info.id = entry.id();
+        __builtin_memcpy(info.name, entry.name(), sizeof(info.name));
+        info.group = entry.group();
+        info.delivered = entry.delivered.read();
+        info.dropped = entry.dropped.read();
+        info.send_errors = entry.send_errors.read();
+        visit(arg, &info);
+    });
+}
+
+void Connector::read_stats(cnxx_stats& stats) const
+{
+    stats.rx_messages = rx_messages_.read();
+    stats.rx_delivered = rx_delivered_.read();
+    stats.rx_invalid = rx_invalid_.read();
+    stats.rx_oversize = rx_oversize_.read();
+    stats.rx_unknown = rx_unknown_.read();
+    stats.rx_control = rx_control_.read();
+    stats.rx_denied = rx_denied_.read();
+    stats.tx_messages = tx_messages_.read();
+    stats.tx_errors = tx_errors_.read();
+    stats.callbacks = registry_.size();
+    stats.notify_requests = notifier_.request_count();
+    stats.notify_sent = notifier_.sent();
+    stats.notify_failed = notifier_.failed();
+}
+
+} // namespace cnxx

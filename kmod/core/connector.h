@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: GPL-2.0
+// Connector: one connector instance, behind the C functions of cnxx_abi.h.
+// It checks what comes in, routes what goes out, and ties the registry of
+// callbacks to the notifier of registration changes.
+#pragma once
+
+#include "../../cxxrt/atomic.h"
+#include "../../cxxrt/result.h"
+#include "cnxx_abi.h"
+#include "codec.h"
+#include "notify.h"
+#include "registry.h"
+
+namespace cnxx {
+
+class Connector {
+public:
+    // Makes a connector for @config. -EINVAL for a config without all ops
+    // or with too many hash bits, -ENOMEM. May sleep.
+    static Result<Connector*> create(const cnxx_core_config& config);
+
+    // Removes every callback (waiting for running ones), sends queued
+    // notifications and frees everything. Input must have stopped. May sleep.
+    static void destroy(Connector* connector);
+
+    // cn_add_callback(): -EINVAL for a taken or reserved id, a null @name or
+    // @callback; -ENOMEM. Queues registration notifications. May sleep.
+    Result<void> add(const cnxx_cb_id& id, const char* name, cnxx_callback_t callback);
+
+    // cn_del_callback(): returns once no call runs except the current
+    // task's own. -ENOENT for an unknown id. May sleep.
+    Result<void> remove(const cnxx_cb_id& id);
+
+    // Handles every netlink message in @buffer; see cnxx_core_receive().
+    // Process context; callbacks may sleep.
+    void receive(void* buffer, cxxrt::size_t size, void* sender, void* rx);
+
+    // The group a send of @message (+ @len bytes) goes to; see
+    // cnxx_core_route(). Any context; never sleeps.
+    Result<u32> route(const void* message, cxxrt::u16 len, u32 port_id, u32 group);
+
+    // Counts the @result (0 or a negative errno) of a send with @id, which
+    // may be null when the message is unknown. Any context; never sleeps.
+    void account_send(const cnxx_cb_id* id, int result);
+
+    // A notification request from a kernel module: like one from user
+    // space, without the capability check. May sleep.
+    Result<void> request_notifications(const void* request, cxxrt::size_t size);
+
+    // Calls @visit for each callback in registration order, under the
+    // registry lock. @visit may sleep but not call back in.
+    void for_each(void (*visit)(void* arg, const cnxx_cb_info* info), void* arg);
+
+    // Fills @stats with the current counters. Never sleeps.
+    void read_stats(cnxx_stats& stats) const;
+
+    // For tests: the longest chain of the registry's hash table. May sleep.
+    cxxrt::size_t longest_hash_chain() { return registry_.longest_chain(); }
+
+    // Public for make(); use create().
+    explicit Connector(const cnxx_core_config& config);
+    ~Connector();
+
+private:
+    Result<void> init(u32 hash_bits);
+    Result<void> handle_message(const codec::NetlinkMessage& message, void* sender);
+    // Acks -EINVAL to a header whose length does not fit, if it asked.
+    void answer_malformed(const wire::NetlinkHeader* header, void* rx);
+    Result<void> handle_control(const void* request, cxxrt::size_t size, void* sender);
+
+    const cnxx_core_ops& ops_;
+    void* const ops_context_;
+    Registry registry_;
+    Notifier notifier_;
+    bool running_ = false;
+
+    cxxrt::Counter rx_messages_;
+    cxxrt::Counter rx_delivered_;
+    cxxrt::Counter rx_invalid_;
+    cxxrt::Counter rx_oversize_;
+    cxxrt::Counter rx_unknown_;
+    cxxrt::Counter rx_control_;
+    cxxrt::Counter rx_denied_;
+    cxxrt::Counter tx_messages_;
+    cxxrt::Counter tx_errors_;
+};
+
+} // namespace cnxx

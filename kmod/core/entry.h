@@ -1,0 +1,117 @@
+// SPDX-License-Identifier: GPL-2.0
+// Entry: one registered callback, and the protocol that lets it run with no
+// lock held while cn_del_callback() can still wait for it.
+//
+// Every running call has a CallFrame on its own stack, linked into the
+// entry under the entry's bit lock. Removal marks the entry dead under the
+// same lock, so no call starts after that, and then waits until the only
+// frames left belong to the removing task itself: a callback that removes
+// its own id cannot wait for itself. When such frames remain, the last of
+// them frees the entry as it leaves; otherwise the remover does. Either way
+// the memory goes after an RCU grace period, because a lookup may still
+// hold a pointer to it.
+#pragma once
+
+#include "../../cxxrt/atomic.h"
+#include "../../cxxrt/intrusive_list.h"
+#include "../../cxxrt/rcu_hash.h"
+#include "../../cxxrt/rcu_reclaim.h"
+#include "../../cxxrt/types.h"
+#include "change_log.h"
+#include "cnxx_abi.h"
+
+namespace cnxx {
+
+using cxxrt::u32;
+using cxxrt::u64;
+
+// One running call of a callback; lives on the calling task's stack.
+struct CallFrame : public cxxrt::ListNode<CallFrame> {
+    explicit CallFrame(const void* task) : task(task) {}
+    const void* const task; // cnxx_pf_current() of the caller
+};
+
+struct RegistrationOrderTag;
+
+class Entry : public cxxrt::RcuReclaimable<Entry>,
+              public cxxrt::HashNode<Entry>,
+              public cxxrt::ListNode<Entry, RegistrationOrderTag> {
+public:
+    Entry(const cnxx_cb_id& id, const char* name, cnxx_callback_t callback);
+    ~Entry();
+
+    const cnxx_cb_id& id() const { return id_; }
+    const char* name() const { return name_; }
+    u32 group() const { return id_.idx; }
+    cnxx_callback_t callback() const { return callback_; }
+
+    // Registers @frame as a call about to run, unless the entry is being
+    // removed. Needs an RCU read section (the entry was just looked up).
+    bool enter(CallFrame& frame);
+
+    enum class Exit {
+        Done,    // nothing left to do
+        Wake,    // a remover may be waiting: wake it
+        Reclaim, // the caller was the last call of a removed entry: free it
+    };
+
+    // Unregisters @frame after its call returned, and says what the caller
+    // must do. Call it inside an RCU read section and act before leaving it.
+    Exit exit(CallFrame& frame);
+
+    // The first half of removal, after the entry was unlinked: no new call
+    // starts, and calls on the current task are counted. Returns that count.
+    u32 mark_dead(const void* task);
+
+    // The second half: waits until only @own_calls calls (those of the
+    // current task) still run. Then frees the entry unless any does. May sleep.
+    void wait_and_reclaim(u32 own_calls);
+
+    // The key removers sleep on; only its address matters.
+    const void* wait_key() const { return &in_flight_; }
+
+    cxxrt::Counter delivered;   // messages handed to the callback
+    cxxrt::Counter dropped;     // messages for this id not delivered
+    cxxrt::Counter send_errors; // failed sends with this id
+
+    Change registered;   // queued when added
+    Change unregistered; // queued when removed
+
+private:
+    static bool calls_drained(const void* condition);
+
+    const cnxx_cb_id id_;
+    char name_[CNXX_NAME_LEN];
+    const cnxx_callback_t callback_;
+
+    // Guards dead_, reclaim_by_last_call_ and frames_.
+    unsigned long lock_word_ = 0;
+    bool dead_ = false;
+    bool reclaim_by_last_call_ = false;
+    cxxrt::IntrusiveList<CallFrame> frames_;
+    // frames_.size(), readable without the lock by a waiting remover.
+    cxxrt::Atomic<u32> in_flight_;
+};
+
+// How the registry's hash table finds entries.
+struct EntryHashTraits {
+    using Key = cnxx_cb_id;
+
+    static Key key_of(const Entry& entry) { return entry.id(); }
+    static bool equal(const Key& a, const Key& b) { return a.idx == b.idx && a.val == b.val; }
+
+    // Ids are often small integers in both halves: mix every bit into the
+    // top bits, which pick the bucket (murmur3's finalizer).
+    static u64 hash(const Key& key)
+    {
+        u64 h = (u64(key.idx) << 32) | key.val;
+        h ^= h >> 33;
+        h *= 0xff51afd7ed558ccdULL;
+        h ^= h >> 33;
+        h *= 0xc4ceb9fe1a85ec53ULL;
+        h ^= h >> 33;
+        return h;
+    }
+};
+
+} // namespace cnxx

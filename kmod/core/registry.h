@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: GPL-2.0
+// Registry: the registered callbacks, found by id in O(1) from any context
+// (an RCU hash table) and listed in registration order for readers of the
+// statistics. Add and remove are serialized by a mutex and allocate before
+// taking it; receive and send paths take no mutex at all.
+#pragma once
+
+#include "../../cxxrt/intrusive_list.h"
+#include "../../cxxrt/lock.h"
+#include "../../cxxrt/rcu_hash.h"
+#include "../../cxxrt/result.h"
+#include "change_log.h"
+#include "entry.h"
+
+namespace cnxx {
+
+using cxxrt::Result;
+
+class Registry {
+public:
+    // More buckets than this would exceed what kmalloc() hands out.
+    static constexpr u32 max_hash_bits = 16;
+
+    Registry() = default;
+    ~Registry();
+    Registry(const Registry&) = delete;
+    Registry& operator=(const Registry&) = delete;
+
+    // Creates the lock and 1 << @hash_bits empty buckets.
+    // -EINVAL for too many bits, -ENOMEM. May sleep.
+    Result<void> init(u32 hash_bits);
+
+    // Registers @callback for @id, logging the change.
+    // -EINVAL if the id is taken, -ENOMEM. May sleep.
+    Result<void> add(const cnxx_cb_id& id, const char* name, cnxx_callback_t callback);
+
+    // Unlinks the entry of @id so that lookups no longer find it, logging
+    // the change. -ENOENT if none. The caller then calls retire(). May sleep.
+    Result<Entry*> unlink(const cnxx_cb_id& id);
+
+    // Unlinks the oldest entry, or returns nullptr when empty.
+    // As unlink(): the caller then calls retire(). May sleep.
+    Entry* unlink_oldest();
+
+    // Ends an unlinked entry: waits for its calls on other tasks, then
+    // frees it now or when its last call leaves. May sleep.
+    void retire(Entry& entry);
+
+    // Calls the callback of @id with @message and @sender, holding no lock
+    // during the call. -ENODEV if no live callback has that id. May sleep.
+    Result<void> dispatch(const cnxx_cb_id& id, void* message, void* sender);
+
+    // The group of the callback registered for @id.
+    // -ENODEV if none. Any context; never sleeps.
+    Result<u32> group_of(const cnxx_cb_id& id) const;
+
+    // Counts a message for @id that was not delivered, if @id is registered.
+    // Any context; never sleeps.
+    void count_dropped(const cnxx_cb_id& id);
+
+    // Counts a failed send with @id, if @id is registered.
+    // Any context; never sleeps.
+    void count_send_error(const cnxx_cb_id& id);
+
+    // Calls @visit(const Entry&) for each entry in registration order,
+    // holding the mutex. @visit may sleep but must not call back in.
+    template <typename Visitor>
+    void for_each(Visitor&& visit)
+    {
+        cxxrt::MutexGuard guard(mutex_);
+        for (const Entry& entry : order_)
+            visit(entry);
+    }
+
+    // The number of registered callbacks (a snapshot). Never sleeps.
+    cxxrt::size_t size() const { return table_.size(); }
+
+    // The longest hash chain, to check the spread. May sleep.
+    cxxrt::size_t longest_chain();
+
+    // Registrations and removals not yet turned into notifications.
+    ChangeLog& changes() { return changes_; }
+
+private:
+    using Table = cxxrt::RcuHashTable<Entry, EntryHashTraits>;
+
+    void finish_call(Entry& entry, CallFrame& frame);
+
+    cxxrt::Mutex mutex_;
+    // Written under mutex_; read under RCU.
+    Table table_;
+    void* buckets_ = nullptr;
+    // Guarded by mutex_.
+    cxxrt::IntrusiveList<Entry, RegistrationOrderTag> order_;
+    ChangeLog changes_;
+};
+
+} // namespace cnxx

@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: GPL-2.0
+// Shared by the fuzzers: a core on the fake platform whose ops check what
+// the core hands them, and helpers that trap on a broken invariant.
+#pragma once
+
+#include "fake_platform.h"
+#include "kmod/core/cnxx_abi.h"
+
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <vector>
+
+namespace fuzz {
+
+#define FUZZ_CHECK(condition)                                                                      \
+    do {                                                                                           \
+        if (!(condition))                                                                          \
+            __builtin_trap();                                                                      \
+    } while (0)
+
+struct Sender {
+    bool capable;
+};
+
+// The receive buffer of the current input, for checking ack pointers.
+struct Context {
+    const std::uint8_t* buffer = nullptr;
+    std::size_t size = 0;
+    std::uint64_t notifications = 0;
+};
+
+inline void ack(void* ctx, void*, const void* nlh, int err)
+{
+    auto* context = static_cast<Context*>(ctx);
+    const auto* at = static_cast<const std::uint8_t*>(nlh);
+    FUZZ_CHECK(at >= context->buffer && at + 16 <= context->buffer + context->size);
+    FUZZ_CHECK(err <= 0);
+}
+
+inline int notify(void* ctx, const void* msg, cnxx_size_t size, cnxx_u32 group)
+{
+    auto* context = static_cast<Context*>(ctx);
+    FUZZ_CHECK(size == 20);
+    FUZZ_CHECK(group != 0);
+    std::uint16_t len;
+    std::memcpy(&len, static_cast<const std::uint8_t*>(msg) + 16, sizeof(len));
+    FUZZ_CHECK(len == 0);
+    ++context->notifications;
+    return group % 2 ? 0 : -3; // -ESRCH now and then
+}
+
+inline bool sender_capable(void*, void* sender)
+{
+    return sender && static_cast<Sender*>(sender)->capable;
+}
+
+inline const cnxx_core_ops ops = { &ack, &notify, &sender_capable };
+
+inline cnxx_core* make_core(Context& context)
+{
+    const cnxx_core_config config = { 4, 32, 4, 6, 16, &ops, &context };
+    cnxx_core* core = cnxx_core_create(&config);
+    FUZZ_CHECK(core);
+    return core;
+}
+
+inline int add(cnxx_core* core, std::uint32_t idx, std::uint32_t val, fake::Callback callback)
+{
+    const cnxx_cb_id id = { idx, val };
+    return cnxx_core_add(core, &id, "fuzz", reinterpret_cast<cnxx_callback_t>(callback));
+}
+
+inline int del(cnxx_core* core, std::uint32_t idx, std::uint32_t val)
+{
+    const cnxx_cb_id id = { idx, val };
+    return cnxx_core_del(core, &id);
+}
+
+// Destroys @core and checks that nothing it allocated is left.
+inline void destroy_core(cnxx_core* core, std::int64_t live_before)
+{
+    cnxx_core_destroy(core);
+    fake::rcu_barrier();
+    FUZZ_CHECK(fake::live_allocations() == live_before);
+}
+
+} // namespace fuzz

@@ -1,0 +1,638 @@
+// SPDX-License-Identifier: GPL-2.0
+// The platform of cnxx_abi.h on the host, real enough to catch what the
+// kernel would: freed memory is really freed after a grace period (so ASan
+// sees a use after free), sleeping calls inside an RCU section or a bit
+// lock abort, locks of one class never nest, lock-order inversions abort.
+#include "fake_platform.h"
+
+#include "kmod/core/cnxx_abi.h"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdarg>
+#include <cstdio>
+#include <cstdlib>
+#include <deque>
+#include <mutex>
+#include <set>
+#include <thread>
+
+namespace {
+
+[[noreturn]] void die(const char* what)
+{
+    std::fprintf(stderr, "fake platform: %s\n", what);
+    std::abort();
+}
+
+// --- context checks --------------------------------------------------------
+
+thread_local int rcu_depth = 0;
+thread_local int bit_lock_depth = 0;
+thread_local std::vector<int> held_classes;
+
+void might_sleep(const char* what)
+{
+    if (rcu_depth > 0 || bit_lock_depth > 0) {
+        std::fprintf(stderr, "fake platform: %s in atomic context (rcu %d, bit locks %d)\n", what,
+            rcu_depth, bit_lock_depth);
+        std::abort();
+    }
+}
+
+// --- allocation -------------------------------------------------------------
+
+std::atomic<std::int64_t> live{ 0 };
+std::atomic<std::uint64_t> attempts{ 0 };
+std::atomic<int> fail_countdown{ 0 };
+std::atomic<bool> fail_all{ false };
+
+bool should_fail()
+{
+    attempts.fetch_add(1);
+    if (fail_all.load())
+        return true;
+    int n = fail_countdown.load();
+    while (n > 0) {
+        if (fail_countdown.compare_exchange_weak(n, n - 1))
+            return n == 1;
+    }
+    return false;
+}
+
+// --- RCU --------------------------------------------------------------------
+// Each thread publishes the epoch at which its outermost read section began
+// (0 when outside). A grace period bumps the epoch and waits until no
+// thread is in a section begun before the bump.
+
+struct ReaderState {
+    std::atomic<std::uint64_t> entered_at{ 0 };
+};
+
+std::mutex readers_mutex;
+// Never destroyed: threads may unregister during static destruction.
+std::set<ReaderState*>& readers()
+{
+    static auto* set = new std::set<ReaderState*>;
+    return *set;
+}
+std::atomic<std::uint64_t> rcu_epoch{ 1 };
+
+struct ReaderRegistration {
+    ReaderState state;
+    ReaderRegistration()
+    {
+        std::lock_guard<std::mutex> lock(readers_mutex);
+        readers().insert(&state);
+    }
+    ~ReaderRegistration()
+    {
+        std::lock_guard<std::mutex> lock(readers_mutex);
+        readers().erase(&state);
+    }
+};
+thread_local ReaderRegistration reader;
+
+void synchronize_rcu()
+{
+    const std::uint64_t epoch = rcu_epoch.fetch_add(1) + 1;
+    for (;;) {
+        bool busy = false;
+        {
+            std::lock_guard<std::mutex> lock(readers_mutex);
+            for (ReaderState* state : readers()) {
+                const std::uint64_t entered = state->entered_at.load();
+                if (entered != 0 && entered < epoch) {
+                    busy = true;
+                    break;
+                }
+            }
+        }
+        if (!busy)
+            return;
+        std::this_thread::yield();
+    }
+}
+
+class RcuThread {
+public:
+    void call(cnxx_rcu_head* head, void (*fn)(cnxx_rcu_head*))
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        start_locked();
+        head->func = fn;
+        queue_.push_back(head);
+        ++queued_;
+        wake_.notify_all();
+    }
+
+    void barrier()
+    {
+        std::unique_lock<std::mutex> lock(mutex_);
+        const std::uint64_t target = queued_;
+        done_.wait(lock, [&] { return completed_ >= target; });
+    }
+
+    ~RcuThread()
+    {
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            stop_ = true;
+            wake_.notify_all();
+        }
+        if (thread_.joinable())
+            thread_.join();
+    }
+
+private:
+    void start_locked()
+    {
+        if (!thread_.joinable())
+            thread_ = std::thread([this] { run(); });
+    }
+
+    void run()
+    {
+        std::unique_lock<std::mutex> lock(mutex_);
+        for (;;) {
+            wake_.wait(lock, [&] { return stop_ || !queue_.empty(); });
+            if (queue_.empty() && stop_)
+                return;
+            std::deque<cnxx_rcu_head*> batch;
+            batch.swap(queue_);
+            lock.unlock();
+            synchronize_rcu();
+            for (cnxx_rcu_head* head : batch)
+                head->func(head);
+            lock.lock();
+            completed_ += batch.size();
+            done_.notify_all();
+        }
+    }
+
+    std::mutex mutex_;
+    std::condition_variable wake_;
+    std::condition_variable done_;
+    std::deque<cnxx_rcu_head*> queue_;
+    std::uint64_t queued_ = 0;
+    std::uint64_t completed_ = 0;
+    bool stop_ = false;
+    std::thread thread_;
+};
+
+RcuThread& rcu_thread()
+{
+    static RcuThread thread;
+    return thread;
+}
+
+// --- lock classes -----------------------------------------------------------
+
+std::mutex order_mutex;
+bool order_seen[CNXX_LOCK_CLASSES][CNXX_LOCK_CLASSES];
+
+void check_lock_order(int cls)
+{
+    std::lock_guard<std::mutex> lock(order_mutex);
+    for (int held : held_classes) {
+        if (held == cls)
+            die("two locks of one class nested");
+        if (order_seen[cls][held])
+            die("lock order inversion");
+        order_seen[held][cls] = true;
+    }
+}
+
+// --- preemption points -----------------------------------------------------
+
+std::atomic<bool> preemption{ false };
+thread_local unsigned preemption_state = 12345;
+
+void maybe_preempt()
+{
+    if (!preemption.load(std::memory_order_relaxed))
+        return;
+    preemption_state = preemption_state * 1103515245 + 12345;
+    if ((preemption_state >> 16) % 4 == 0)
+        std::this_thread::sleep_for(std::chrono::microseconds(20));
+}
+
+// --- wait/wake --------------------------------------------------------------
+
+std::mutex wait_mutex;
+std::condition_variable wait_cv;
+
+// --- work -------------------------------------------------------------------
+
+class Workqueue;
+
+} // namespace
+
+struct cnxx_mutex {
+    std::mutex mutex;
+    int cls;
+};
+
+struct cnxx_work {
+    void (*fn)(void*);
+    void* arg;
+    bool pending = false;
+    bool running = false;
+};
+
+namespace {
+
+class Workqueue {
+public:
+    void queue(cnxx_work* work)
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (!thread_.joinable())
+            thread_ = std::thread([this] { run(); });
+        if (work->pending)
+            return;
+        work->pending = true;
+        queue_.push_back(work);
+        changed_.notify_all();
+    }
+
+    // Flush, then forget: like cancel_work_sync() after flush_work().
+    void destroy(cnxx_work* work)
+    {
+        std::unique_lock<std::mutex> lock(mutex_);
+        if (paused_ && work->pending) {
+            queue_.erase(std::find(queue_.begin(), queue_.end(), work));
+            work->pending = false;
+            lock.unlock();
+            work->fn(work->arg);
+            lock.lock();
+        }
+        changed_.wait(lock, [&] { return !work->pending && !work->running; });
+        lock.unlock();
+        delete work;
+    }
+
+    void pause(bool paused)
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        paused_ = paused;
+        changed_.notify_all();
+    }
+
+    void run_now()
+    {
+        std::unique_lock<std::mutex> lock(mutex_);
+        while (!queue_.empty()) {
+            cnxx_work* work = queue_.front();
+            queue_.pop_front();
+            work->pending = false;
+            work->running = true;
+            lock.unlock();
+            work->fn(work->arg);
+            lock.lock();
+            work->running = false;
+            changed_.notify_all();
+        }
+    }
+
+    void drain()
+    {
+        std::unique_lock<std::mutex> lock(mutex_);
+        if (paused_) {
+            lock.unlock();
+            run_now();
+            return;
+        }
+        changed_.wait(lock, [&] { return queue_.empty() && !busy_; });
+    }
+
+    ~Workqueue()
+    {
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            stop_ = true;
+            changed_.notify_all();
+        }
+        if (thread_.joinable())
+            thread_.join();
+    }
+
+private:
+    void run()
+    {
+        std::unique_lock<std::mutex> lock(mutex_);
+        for (;;) {
+            changed_.wait(lock, [&] { return stop_ || (!paused_ && !queue_.empty()); });
+            if (stop_)
+                return;
+            cnxx_work* work = queue_.front();
+            queue_.pop_front();
+            work->pending = false;
+            work->running = true;
+            busy_ = true;
+            lock.unlock();
+            work->fn(work->arg);
+            lock.lock();
+            work->running = false;
+            busy_ = false;
+            changed_.notify_all();
+        }
+    }
+
+    std::mutex mutex_;
+    std::condition_variable changed_;
+    std::deque<cnxx_work*> queue_;
+    bool paused_ = false;
+    bool busy_ = false;
+    bool stop_ = false;
+    std::thread thread_;
+};
+
+Workqueue& workqueue()
+{
+    static Workqueue queue;
+    return queue;
+}
+
+// --- log --------------------------------------------------------------------
+
+std::mutex log_mutex;
+std::vector<std::string>& log_store()
+{
+    static auto* lines = new std::vector<std::string>;
+    return *lines;
+}
+
+void record_log(cnxx_log_level level, const char* fmt, va_list args)
+{
+    char line[512];
+    std::vsnprintf(line, sizeof(line), fmt, args);
+    static const bool print = std::getenv("CNXX_TEST_LOG") != nullptr;
+    // Errors are bugs (failed assertions): always show them.
+    if (print || level == CNXX_LOG_ERR)
+        std::fprintf(stderr, "cnxx: %s", line);
+    std::lock_guard<std::mutex> lock(log_mutex);
+    auto& lines = log_store();
+    if (lines.size() >= 1024)
+        lines.erase(lines.begin());
+    lines.emplace_back(line);
+}
+
+thread_local char task_identity;
+
+} // namespace
+
+// --- cnxx_pf_* --------------------------------------------------------------
+
+extern "C" {
+
+void* cnxx_pf_alloc(cnxx_size_t size, enum cnxx_gfp gfp)
+{
+    if (gfp == CNXX_GFP_KERNEL)
+        might_sleep("GFP_KERNEL allocation");
+    if (should_fail())
+        return nullptr;
+    void* block = std::malloc(size ? size : 1);
+    if (block)
+        live.fetch_add(1);
+    return block;
+}
+
+void cnxx_pf_free(const void* ptr)
+{
+    if (!ptr)
+        return;
+    live.fetch_sub(1);
+    std::free(const_cast<void*>(ptr));
+}
+
+void cnxx_pf_call_rcu(struct cnxx_rcu_head* head, void (*fn)(struct cnxx_rcu_head* head))
+{
+    rcu_thread().call(head, fn);
+}
+
+void cnxx_pf_rcu_barrier(void)
+{
+    might_sleep("rcu_barrier");
+    rcu_thread().barrier();
+}
+
+void cnxx_pf_rcu_read_lock(void)
+{
+    if (rcu_depth++ == 0) {
+        reader.state.entered_at.store(rcu_epoch.load());
+        // Orders the announcement before every load of the section.
+        std::atomic_thread_fence(std::memory_order_seq_cst);
+    }
+}
+
+void cnxx_pf_rcu_read_unlock(void)
+{
+    if (rcu_depth <= 0)
+        die("rcu_read_unlock without lock");
+    if (--rcu_depth == 0)
+        reader.state.entered_at.store(0);
+}
+
+struct cnxx_mutex* cnxx_pf_mutex_create(enum cnxx_lock_class cls)
+{
+    might_sleep("mutex_create");
+    if (should_fail())
+        return nullptr;
+    live.fetch_add(1);
+    auto* mutex = new cnxx_mutex;
+    mutex->cls = cls;
+    return mutex;
+}
+
+void cnxx_pf_mutex_destroy(struct cnxx_mutex* mutex)
+{
+    live.fetch_sub(1);
+    delete mutex;
+}
+
+void cnxx_pf_mutex_lock(struct cnxx_mutex* mutex)
+{
+    might_sleep("mutex_lock");
+    check_lock_order(mutex->cls);
+    mutex->mutex.lock();
+    held_classes.push_back(mutex->cls);
+}
+
+void cnxx_pf_mutex_unlock(struct cnxx_mutex* mutex)
+{
+    auto it = std::find(held_classes.rbegin(), held_classes.rend(), mutex->cls);
+    if (it == held_classes.rend())
+        die("mutex_unlock of a mutex not held");
+    held_classes.erase(std::next(it).base());
+    mutex->mutex.unlock();
+    maybe_preempt();
+}
+
+void cnxx_pf_bit_lock(unsigned long* word)
+{
+    while (__atomic_fetch_or(word, 1UL, __ATOMIC_ACQUIRE) & 1UL) {
+        while (__atomic_load_n(word, __ATOMIC_RELAXED) & 1UL)
+            std::this_thread::yield();
+    }
+    ++bit_lock_depth;
+}
+
+void cnxx_pf_bit_unlock(unsigned long* word)
+{
+    if (!(__atomic_load_n(word, __ATOMIC_RELAXED) & 1UL))
+        die("bit_unlock of a free lock");
+    --bit_lock_depth;
+    __atomic_fetch_and(word, ~1UL, __ATOMIC_RELEASE);
+    maybe_preempt();
+}
+
+const void* cnxx_pf_current(void)
+{
+    return &task_identity;
+}
+
+void cnxx_pf_wait(const void* var, bool (*done)(const void* arg), const void* arg)
+{
+    (void)var;
+    might_sleep("wait_var_event");
+    std::unique_lock<std::mutex> lock(wait_mutex);
+    wait_cv.wait(lock, [&] { return done(arg); });
+}
+
+void cnxx_pf_wake(const void* var)
+{
+    (void)var;
+    // Taking the mutex orders the waker's change before a waiter's check.
+    std::lock_guard<std::mutex> lock(wait_mutex);
+    wait_cv.notify_all();
+}
+
+struct cnxx_work* cnxx_pf_work_create(void (*fn)(void* arg), void* arg)
+{
+    if (should_fail())
+        return nullptr;
+    live.fetch_add(1);
+    auto* work = new cnxx_work;
+    work->fn = fn;
+    work->arg = arg;
+    return work;
+}
+
+void cnxx_pf_work_queue(struct cnxx_work* work)
+{
+    workqueue().queue(work);
+}
+
+void cnxx_pf_work_destroy(struct cnxx_work* work)
+{
+    might_sleep("work_destroy");
+    live.fetch_sub(1);
+    workqueue().destroy(work);
+}
+
+void cnxx_pf_invoke(cnxx_callback_t cb, void* msg, void* sender)
+{
+    might_sleep("callback");
+    reinterpret_cast<fake::Callback>(cb)(msg, sender);
+}
+
+void cnxx_pf_log(enum cnxx_log_level level, const char* fmt, ...)
+{
+    va_list args;
+    va_start(args, fmt);
+    record_log(level, fmt, args);
+    va_end(args);
+}
+
+void cnxx_pf_log_ratelimited(enum cnxx_log_level level, const char* fmt, ...)
+{
+    va_list args;
+    va_start(args, fmt);
+    record_log(level, fmt, args);
+    va_end(args);
+}
+
+} // extern "C"
+
+// --- test controls ----------------------------------------------------------
+
+namespace fake {
+
+void set_preemption(bool on)
+{
+    preemption.store(on);
+}
+
+void fail_allocation(int nth)
+{
+    fail_countdown.store(nth);
+}
+
+void fail_all_allocations(bool on)
+{
+    fail_all.store(on);
+    if (!on)
+        fail_countdown.store(0);
+}
+
+std::int64_t live_allocations()
+{
+    return live.load();
+}
+
+std::uint64_t allocation_count()
+{
+    return attempts.load();
+}
+
+void pause_work(bool paused)
+{
+    workqueue().pause(paused);
+}
+
+void run_work()
+{
+    workqueue().run_now();
+}
+
+void drain_work()
+{
+    workqueue().drain();
+}
+
+void rcu_barrier()
+{
+    rcu_thread().barrier();
+}
+
+int rcu_read_depth()
+{
+    return rcu_depth;
+}
+
+std::vector<std::string> log_lines()
+{
+    std::lock_guard<std::mutex> lock(log_mutex);
+    return log_store();
+}
+
+void clear_log()
+{
+    std::lock_guard<std::mutex> lock(log_mutex);
+    log_store().clear();
+}
+
+bool log_contains(const std::string& text)
+{
+    std::lock_guard<std::mutex> lock(log_mutex);
+    for (const auto& line : log_store()) {
+        if (line.find(text) != std::string::npos)
+            return true;
+    }
+    return false;
+}
+
+} // namespace fake
