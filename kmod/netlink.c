@@ -93,15 +93,13 @@ const struct cnxx_core_ops cnxx_netlink_ops = {
 #ifdef CNXX_HAVE_SEND_FILTER
 /*
  * Kernels whose connector has send filters (6.6+) let everyone join the
- * process-events group and only CAP_NET_ADMIN the others: do the same.
+ * process-events group and only CAP_NET_ADMIN the others. Their cn_bind()
+ * tests bit 0 of the group number, which opens every odd group; cnxx opens
+ * CN_IDX_PROC only, as documented.
  */
 static int cnxx_netlink_bind(struct net *net, int group)
 {
-	unsigned long groups = (unsigned long)group;
-
-	if (ns_capable(net->user_ns, CAP_NET_ADMIN))
-		return 0;
-	if (test_bit(CN_IDX_PROC - 1, &groups))
+	if (group == CN_IDX_PROC || ns_capable(net->user_ns, CAP_NET_ADMIN))
 		return 0;
 	return -EPERM;
 }

@@ -4,7 +4,8 @@
 # the kernel's own C flags (so the config decides code model, fentry,
 # retpolines, return thunks, ...) minus the C-only ones, and adds what a
 # freestanding C++ without exceptions, RTTI or libstdc++ needs. C++ sources
-# include no kernel header, so no kernel include path is passed.
+# include no kernel header and only their own headers, by relative path, so
+# no include path is passed at all.
 
 # The compiler that matches $(CC): g++ for gcc, clang++ for clang.
 CNXX_CXX ?= $(patsubst %clang,%clang++,$(patsubst %gcc,%g++,$(CC)))
@@ -20,7 +21,7 @@ cnxx-c-only-flags := -std=gnu11 -std=gnu89 -Wstrict-prototypes \
 cnxx-cxx-flags := -std=gnu++17 -ffreestanding -fno-exceptions -fno-rtti \
 	-nostdinc++ -fno-threadsafe-statics -fno-use-cxa-atexit \
 	-fno-asynchronous-unwind-tables -Wall -Wextra -Werror \
-	-Wno-missing-field-initializers -I$(src)/kmod/core -I$(src)/cxxrt -I$(src)
+	-Wno-missing-field-initializers
 
 cxx_flags = -Wp,-MMD,$(depfile) $(NOSTDINC_FLAGS) \
 	$(filter-out $(cnxx-c-only-flags),$(KBUILD_CFLAGS) $(KBUILD_CFLAGS_MODULE)) \
