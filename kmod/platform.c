@@ -179,7 +179,7 @@ static void cnxx_vlog(enum cnxx_log_level level, const char *fmt,
 
 	if (level > CNXX_LOG_DEBUG)
 		level = CNXX_LOG_DEBUG;
-	printk("%s" KBUILD_MODNAME ": %pV\n", cnxx_levels[level], &vaf);
+	printk("%s" KBUILD_MODNAME ": %pV", cnxx_levels[level], &vaf);
 }
 
 void cnxx_pf_log(enum cnxx_log_level level, const char *fmt, ...)

@@ -27,8 +27,11 @@ mkdir -p "$stage" "$CNXX_OUT/logs"
 log "building modules for $kernel ($flavor)"
 rm -rf "$stage/src" "$stage/root"
 mkdir -p "$stage/src/scripts" "$stage/src/tests" "$stage/root/cnxx/guest" "$stage/root/bin"
+mkdir -p "$stage"/root/{proc,sys,dev,tmp,etc}
 cp -r "$CNXX_ROOT"/{Kbuild,VERSION,kmod,cxxrt,include,kunit} "$stage/src/"
 cp -r "$CNXX_ROOT/tests/vm" "$stage/src/tests/"
+mkdir -p "$stage/src/tools"
+cp -r "$CNXX_ROOT/tools/bench" "$stage/src/tools/"
 cp "$CNXX_ROOT/scripts/Kbuild.cxx" "$stage/src/scripts/"
 make -s -C "$kdir" M="$stage/src" CNXX_TESTS=y -j"$(nproc)" modules >"$stage/modules.log" 2>&1 || {
 	cat "$stage/modules.log" >&2
@@ -45,11 +48,11 @@ make -s -C "$kdir" M="$stage/samples" KBUILD_EXTRA_SYMBOLS="$stage/src/Module.sy
 # User programs, static: the guest has nothing but busybox.
 "$CNXX_ROOT/scripts/build-user.sh" "$ksrc" "$stage/root/cnxx"
 
-cp "$stage"/src/cnxx.ko "$stage"/src/kunit/*.ko "$stage"/src/tests/vm/*.ko \
+cp "$stage"/src/cnxx.ko "$stage"/src/kunit/*.ko "$stage"/src/tests/vm/*.ko "$stage"/src/tools/bench/*.ko \
 	"$stage"/samples/cn_test.ko "$stage/root/cnxx/"
 cp "$kdir/drivers/connector/cn.ko" "$stage/root/cnxx/"
 cp "$CNXX_ROOT"/scripts/guest/*.sh "$stage/root/cnxx/guest/"
-cp "$CNXX_ROOT/scripts/guest/init" "$stage/root/init"
+install -m 0755 "$CNXX_ROOT/scripts/guest/init" "$stage/root/init"
 cp /bin/busybox "$stage/root/bin/busybox"
 (cd "$stage/root" && find . | cpio -o -H newc --quiet | gzip -1) >"$stage/initrd.gz"
 

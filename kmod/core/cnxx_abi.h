@@ -124,7 +124,10 @@ enum cnxx_log_level {
 	CNXX_LOG_INFO,
 	CNXX_LOG_DEBUG,
 };
-/* printk() with the module prefix; the _ratelimited variant drops floods. */
+/*
+ * printk() with the module prefix; @fmt ends with a newline, as in the
+ * kernel. The _ratelimited variant drops floods.
+ */
 void cnxx_pf_log(enum cnxx_log_level level, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void cnxx_pf_log_ratelimited(enum cnxx_log_level level, const char *fmt, ...)

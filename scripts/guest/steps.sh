@@ -5,31 +5,43 @@ load_cnxx() {
 	expect_eq "/proc/net/connector header" "$(head -n1 /proc/net/connector)" "Name            ID"
 }
 
+# The VM suite (tests/vm): the test module, then a check that it left
+# nothing behind once unloaded.
 vm_suite() {
 	insmod /cnxx/cnxx_testmod.ko || return 1
 	/cnxx/vmtest
 	rc=$?
 	rmmod cnxx_testmod || rc=1
+	/cnxx/vmtest post || rc=1
 	return $rc
 }
 
 # samples/connector from the kernel source, built against cnxx at test time:
-# cn_test.ko registers {14,0x456} and {14,0x457} and sends to group 14 every
-# second; ucon listens, and with -s sends 10000 messages to {14,0x456}.
+# cn_test.ko registers {14,0x456} and {14,0x457} and every second sends a
+# counter as {14,0x457} to the group of that id; ucon listens, and with -s
+# sends 10000 messages to {14,0x456}.
 samples() {
 	insmod /cnxx/cn_test.ko || return 1
-	grep -q "^cn_test *14:1110$" /proc/net/connector || { echo "# cn_test not in /proc/net/connector"; return 1; }
+	samples_run
+	rc=$?
+	rmmod cn_test || rc=1
+	return $rc
+}
+
+samples_run() {
+	grep -q "^cn_test *14:1110$" /proc/net/connector &&
+		grep -q "^cn_test *14:1111$" /proc/net/connector ||
+		{ echo "# cn_test ids missing from /proc/net/connector"; return 1; }
 	ucon /tmp/ucon.out &
 	pid=$!
 	sleep 3
 	kill $pid
-	got=$(grep -c '\[e.456\]' /tmp/ucon.out)
+	got=$(grep -c '\[e.457\]' /tmp/ucon.out)
 	echo "# ucon received $got timer messages from cn_test"
 	[ "$got" -ge 1 ] || return 1
 	ucon -s >/dev/null || return 1
 	delivered=$(awk '$2 == "14:1110" { print $4 }' /proc/net/cnxx)
-	expect_eq "messages delivered to cn_test" "$delivered" 10000 || return 1
-	rmmod cn_test
+	expect_eq "messages delivered to cn_test" "$delivered" 10000
 }
 
 unload_cnxx() {
@@ -47,4 +59,83 @@ kmemleak_scan() {
 	leaks=$(grep -c '^unreferenced object' $f)
 	echo "# kmemleak: $leaks unreferenced objects"
 	[ "$leaks" -eq 0 ] || { head -40 $f; return 1; }
+}
+
+# cnbench --quick against the loaded cnxx.ko, so the bench code cannot
+# rot: tiny counts, but every count, reply and record is checked.
+bench_smoke() {
+	insmod /cnxx/cnbench_kmod.ko || return 1
+	/cnxx/cnbench --quick --provider cnxx >/tmp/bench_smoke.out
+	rc=$?
+	sed 's/^/# /' /tmp/bench_smoke.out
+	rmmod cnbench_kmod || rc=1
+	return $rc
+}
+
+# ---------------------------------------------------------------------------
+# Reliability: concurrency stress, load/unload cycles, fault injection,
+# malformed input and privileges (tests/vm/cnxx_stress.c, cnxx_cycle.c,
+# cnstress.c, nlfuzz.c). Each prints its figures as "# ..." lines.
+
+# rel_param NAME DEFAULT: cnxx.NAME=VALUE from the kernel command line
+# (CNXX_VM_APPEND on the host), else DEFAULT.
+rel_param() {
+	for arg in $(cat /proc/cmdline); do
+		case "$arg" in "cnxx.$1="*) echo "${arg#cnxx.$1=}"; return ;; esac
+	done
+	echo "$2"
+}
+
+# The seed of a run: cnxx.seed= to replay one, else the clock.
+rel_seed() {
+	rel_param seed "$(date +%s)"
+}
+
+rel_load_stress() {
+	insmod /cnxx/cnxx_stress.ko "$@" || return 1
+	[ -w /sys/kernel/debug/cnxx_stress/control ] ||
+		{ echo "# cnxx_stress has no debugfs control"; return 1; }
+}
+
+# rel_with_stress CMD...: runs CMD with cnxx_stress.ko loaded.
+rel_with_stress() {
+	rel_load_stress || return 1
+	"$@"
+	rc=$?
+	rmmod cnxx_stress || { echo "# rmmod cnxx_stress failed"; rc=1; }
+	return $rc
+}
+
+# rel_stress SECONDS: kthreads add and remove ids and broadcast (also from
+# a softirq timer) while user threads send; counts must match.
+rel_stress() {
+	rel_with_stress /cnxx/cnstress stress -t "$1" -n 2 -s "$(rel_seed)"
+}
+
+# rel_cycle CYCLES: insmod/rmmod of cnxx_cycle.ko with messages in flight.
+rel_cycle() {
+	/cnxx/cnstress cycle -c "$1" -m /cnxx/cnxx_cycle.ko -s "$(rel_seed)"
+	rc=$?
+	if grep -q '^cnxx_cycle ' /proc/modules; then
+		echo "# cnxx_cycle still loaded"
+		rc=1
+	fi
+	return $rc
+}
+
+# rel_fault SECONDS PERCENT: failslab walks, then stress with PERCENT of
+# the stressing tasks' allocations failing.
+rel_fault() {
+	rel_with_stress /cnxx/cnstress fault -t "$1" -p "$2" -s "$(rel_seed)"
+}
+
+# rel_priv REQUESTS MESSAGES: what uid 65534 must not be able to do, and
+# a flood of notification requests and 16 KB messages from it.
+rel_priv() {
+	rel_with_stress /cnxx/nlfuzz priv -n "$1" -b "$2"
+}
+
+# rel_fuzz COUNT: malformed datagrams, 20% of them from uid 65534.
+rel_fuzz() {
+	rel_with_stress /cnxx/nlfuzz fuzz -n "$1" -u 20 -s "$(rel_seed)"
 }
