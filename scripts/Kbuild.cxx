@@ -23,8 +23,11 @@ cnxx-cxx-flags := -std=gnu++17 -ffreestanding -fno-exceptions -fno-rtti \
 	-fno-asynchronous-unwind-tables -Wall -Wextra -Werror \
 	-Wno-missing-field-initializers
 
+# Inline functions and templates land in COMDAT sections that the linker
+# may discard, leaving dangling __mcount_loc entries: no ftrace in C++.
 cxx_flags = -Wp,-MMD,$(depfile) $(NOSTDINC_FLAGS) \
-	$(filter-out $(cnxx-c-only-flags),$(KBUILD_CFLAGS) $(KBUILD_CFLAGS_MODULE)) \
+	$(filter-out $(cnxx-c-only-flags) $(CC_FLAGS_FTRACE),\
+		$(KBUILD_CFLAGS) $(KBUILD_CFLAGS_MODULE)) \
 	$(cnxx-cxx-flags)
 
 quiet_cmd_cxx_o_cpp = C++ [M]  $@
