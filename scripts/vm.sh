@@ -63,8 +63,11 @@ logf=$CNXX_OUT/logs/$kernel-$flavor-$job.log
 log "booting $kernel ($flavor) for '$job', console in $logf"
 start=$SECONDS
 set +e
+# CNXX_QEMU_ARGS adds options; qboot (fast, and it hands the guest both
+# CPUs) can be swapped out with CNXX_QEMU_BIOS="" (it hangs under -icount).
+bios=${CNXX_QEMU_BIOS-/usr/share/qemu/qboot.rom}
 timeout --foreground -k 10 "$timeout" qemu-system-x86_64 -accel tcg -cpu max -smp 2 -m "$mem" \
-	-nographic -no-reboot -nic none -bios /usr/share/qemu/qboot.rom \
+	-nographic -no-reboot -nic none ${bios:+-bios "$bios"} ${CNXX_QEMU_ARGS:-} \
 	-kernel "$kdir/arch/x86/boot/bzImage" -initrd "$stage/initrd.gz" \
 	-append "console=ttyS0 panic=-1 quiet cnxx.job=$job ${CNXX_VM_APPEND:-}" \
 	</dev/null >"$logf" 2>&1

@@ -1,0 +1,627 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * cnbench - the user side of the connector benchmark.
+ *
+ * Talks to cnbench_kmod.ko (on cn.ko or cnxx.ko) or cnbench_raw.ko over
+ * NETLINK_CONNECTOR; see cnbench_proto.h. Prints one line per figure:
+ *
+ *   BENCH provider=P workload=W PARAM=V rate=R unit=U mean=M n=N ns=T
+ *
+ * R is the best of the 5 ms slices of the workload's time, M the rate
+ * over all of it (N events in T ns); rate=na when the provider cannot do
+ * the workload. Every workload checks what it got (counts, seq/ack,
+ * record contents); any mismatch or error makes the exit status non-zero.
+ * --quick: every workload, tiny counts, the same checks.
+ *
+ *   cnbench [--quick] [--provider NAME] [--time-ms MS] [--only W,...]
+ *   cnbench --tsc-khz
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <linux/connector.h>
+#include <linux/netlink.h>
+
+#include "cnbench_proto.h"
+
+#ifndef SOL_NETLINK
+#define SOL_NETLINK 270
+#endif
+
+#define BATCH		64	/* messages per sendmmsg() */
+#define BURST		1024	/* records per broadcast command */
+#define MULT		16	/* records per cn_netlink_send_mult() */
+#define MULT_SIZE	64	/* payload of each of those records */
+#define RCVBUF		(8 << 20)
+#define RX_SIZE		(1 << 17)
+
+struct bench {
+	int fd;
+	__u32 seq;
+	const char *provider;
+	int quick;
+	double secs;		/* per workload */
+	int errors;
+	__u64 rx[RX_SIZE / sizeof(__u64)];	/* aligned for nlmsghdr */
+};
+
+/* A message as the connector expects it: nlmsghdr, cn_msg, data. */
+struct wire {
+	struct nlmsghdr nlh;
+	struct cn_msg msg;
+	unsigned char data[sizeof(struct cnbench_cmd)];
+};
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void fail(struct bench *b, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fprintf(stderr, "cnbench: %s: ", b->provider);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+	b->errors++;
+}
+
+static size_t wire_fill(struct wire *w, __u32 val, __u32 seq, const void *data,
+			__u16 len)
+{
+	size_t size = NLMSG_LENGTH(sizeof(w->msg) + len);
+
+	memset(w, 0, sizeof(*w));
+	w->nlh.nlmsg_len = size;
+	w->nlh.nlmsg_type = NLMSG_DONE;
+	w->nlh.nlmsg_seq = seq;
+	w->msg.id.idx = CNBENCH_IDX;
+	w->msg.id.val = val;
+	w->msg.seq = seq;
+	w->msg.ack = 0;
+	w->msg.len = len;
+	if (len)
+		memcpy(w->data, data, len);
+	return size;
+}
+
+static int open_socket(struct bench *b)
+{
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
+	struct timeval tv = { .tv_sec = 60 };
+	int group = CNBENCH_GROUP;
+	int rcvbuf = RCVBUF;
+
+	b->fd = socket(AF_NETLINK, SOCK_DGRAM, NETLINK_CONNECTOR);
+	if (b->fd < 0) {
+		perror("cnbench: socket(NETLINK_CONNECTOR)");
+		return -1;
+	}
+	if (bind(b->fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
+	    connect(b->fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		perror("cnbench: bind/connect");
+		return -1;
+	}
+	/* Room for a whole burst: the kernel sends it before we read. */
+	if (setsockopt(b->fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf,
+		       sizeof(rcvbuf)) < 0)
+		perror("cnbench: SO_RCVBUFFORCE");
+	/* A lost reply must fail the run, not hang it. */
+	setsockopt(b->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	if (setsockopt(b->fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &group,
+		       sizeof(group)) < 0) {
+		perror("cnbench: NETLINK_ADD_MEMBERSHIP");
+		return -1;
+	}
+	return 0;
+}
+
+/* Broadcast records seen while waiting for a reply. */
+struct drain {
+	__u32 size;		/* payload of each record */
+	__u32 records;		/* per message */
+	__u64 messages;
+	__u64 total;		/* records */
+	int bad;
+};
+
+/* Checks one broadcast message: record r has seq = message number, ack r. */
+static void check_bcast(struct drain *d, const struct cn_msg *m, size_t len)
+{
+	size_t off = 0, rec = sizeof(*m) + d->size;
+	__u32 r, i;
+
+	for (r = 0; off < len; r++, off += rec) {
+		const struct cn_msg *c = (const void *)((const char *)m + off);
+
+		if (len - off < rec || c->len != d->size ||
+		    c->seq != (__u32)d->messages || c->ack != r) {
+			d->bad++;
+			return;
+		}
+		for (i = 0; i < d->size; i++)
+			if (c->data[i] != (unsigned char)(r + i)) {
+				d->bad++;
+				return;
+			}
+	}
+	if (r != d->records)
+		d->bad++;
+	d->messages++;
+	d->total += r;
+}
+
+/*
+ * Receives until the message with id {CNBENCH_IDX, @val} and seq @seq
+ * (ack seq + 1) arrives; copies its data to @out. Broadcasts on the way go
+ * to @d (an error without one).
+ */
+static int wait_reply(struct bench *b, __u32 val, __u32 seq, void *out,
+		      size_t outlen, struct drain *d)
+{
+	for (;;) {
+		ssize_t n = recv(b->fd, b->rx, sizeof(b->rx), 0);
+		struct nlmsghdr *nlh = (struct nlmsghdr *)b->rx;
+		struct cn_msg *m;
+		size_t len;
+
+		if (n < 0) {
+			fail(b, "recv: %s", strerror(errno));
+			return -1;
+		}
+		if (!NLMSG_OK(nlh, n) || nlh->nlmsg_type != NLMSG_DONE ||
+		    nlh->nlmsg_len < NLMSG_LENGTH(sizeof(*m))) {
+			fail(b, "malformed message (%zd bytes)", n);
+			return -1;
+		}
+		m = NLMSG_DATA(nlh);
+		len = nlh->nlmsg_len - NLMSG_LENGTH(0);
+		if (m->id.idx == CNBENCH_IDX && m->id.val == val &&
+		    m->seq == seq) {
+			if (m->ack != seq + 1 || m->len != outlen ||
+			    len < sizeof(*m) + outlen) {
+				fail(b, "bad reply: seq %u ack %u len %u", m->seq,
+				     m->ack, m->len);
+				return -1;
+			}
+			memcpy(out, m->data, outlen);
+			return 0;
+		}
+		if (d && m->id.idx == CNBENCH_IDX &&
+		    m->id.val == CNBENCH_VAL_TARGET) {
+			check_bcast(d, m, len);
+			continue;
+		}
+		fail(b, "unexpected message {%u,%u} seq %u", m->id.idx,
+		     m->id.val, m->seq);
+		return -1;
+	}
+}
+
+static int command(struct bench *b, __u32 op, __u32 a0, __u32 a1, __u32 a2,
+		   struct cnbench_reply *rep, struct drain *d)
+{
+	struct cnbench_cmd cmd = { .op = op, .arg = { a0, a1, a2 } };
+	__u32 seq = ++b->seq;
+	struct wire w;
+	size_t len = wire_fill(&w, CNBENCH_VAL_CMD, seq, &cmd, sizeof(cmd));
+
+	if (send(b->fd, &w, len, 0) != (ssize_t)len) {
+		fail(b, "sending op %u: %s", op, strerror(errno));
+		return -1;
+	}
+	if (wait_reply(b, CNBENCH_VAL_CMD, seq, rep, sizeof(*rep), d))
+		return -1;
+	if (rep->op != op) {
+		fail(b, "reply to op %u for op %u", rep->op, op);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * A workload's time is cut into slices of at least SLICE_NS; the figure of
+ * a run is its best slice: on a shared host a slice can only lose time to
+ * other load, and short slices often see none. The mean over the whole
+ * run is printed too.
+ */
+#define SLICE_NS 5e6
+
+struct meter {
+	double slice_ns;
+	double n, ns;		/* current slice */
+	double best;		/* per second */
+	double total_n, total_ns;
+};
+
+static void meter_init(struct bench *b, struct meter *m)
+{
+	memset(m, 0, sizeof(*m));
+	m->slice_ns = b->quick ? b->secs * 1e9 / 4 : SLICE_NS;
+}
+
+static void meter_add(struct meter *m, double n, double ns)
+{
+	m->n += n;
+	m->ns += ns;
+	m->total_n += n;
+	m->total_ns += ns;
+	if (m->ns >= m->slice_ns) {
+		if (m->n * 1e9 / m->ns > m->best)
+			m->best = m->n * 1e9 / m->ns;
+		m->n = 0;
+		m->ns = 0;
+	}
+}
+
+static void report(struct bench *b, const char *workload, const char *param,
+		   const struct meter *m, const char *unit)
+{
+	double best = m->best;
+
+	if (m->total_ns <= 0) {
+		printf("BENCH provider=%s workload=%s %s rate=na unit=%s\n",
+		       b->provider, workload, param, unit);
+	} else {
+		if (best == 0)	/* no whole slice */
+			best = m->total_n * 1e9 / m->total_ns;
+		printf("BENCH provider=%s workload=%s %s rate=%.0f unit=%s mean=%.0f n=%.0f ns=%.0f\n",
+		       b->provider, workload, param, best, unit,
+		       m->total_n * 1e9 / m->total_ns, m->total_n, m->total_ns);
+	}
+	fflush(stdout);
+}
+
+/* user -> kernel: messages of payload 0 to TARGET, BATCH per syscall. */
+static void bench_dispatch(struct bench *b, __u32 ids)
+{
+	static struct wire w[BATCH];
+	struct mmsghdr v[BATCH];
+	struct iovec iov[BATCH];
+	struct cnbench_reply rep;
+	double start, t, last;
+	struct meter m;
+	__u64 sent = 0;
+	char param[32];
+	int i, n;
+
+	snprintf(param, sizeof(param), "ids=%u", ids);
+	if (command(b, CNBENCH_OP_IDS, ids, 0, 0, &rep, NULL))
+		return;
+	if (rep.status) {
+		fail(b, "registering %u ids: %s", ids, strerror(-rep.status));
+		return;
+	}
+	if (command(b, CNBENCH_OP_HITS, 0, 0, 0, &rep, NULL))
+		return;
+	memset(v, 0, sizeof(v));
+	for (i = 0; i < BATCH; i++) {
+		iov[i].iov_base = &w[i];
+		iov[i].iov_len = wire_fill(&w[i], CNBENCH_VAL_TARGET, i, NULL, 0);
+		v[i].msg_hdr.msg_iov = &iov[i];
+		v[i].msg_hdr.msg_iovlen = 1;
+	}
+	meter_init(b, &m);
+	start = now();
+	last = start;
+	do {
+		for (i = 0; i < BATCH; i += n) {
+			n = sendmmsg(b->fd, v + i, BATCH - i, 0);
+			if (n <= 0) {
+				fail(b, "sendmmsg: %s", strerror(errno));
+				return;
+			}
+		}
+		sent += BATCH;
+		t = now();
+		meter_add(&m, BATCH, (t - last) * 1e9);
+		last = t;
+	} while (t - start < b->secs);
+
+	if (command(b, CNBENCH_OP_HITS, 0, 0, 0, &rep, NULL))
+		return;
+	if (rep.count != sent) {
+		fail(b, "dispatch ids=%u: sent %llu, callback saw %llu", ids,
+		     (unsigned long long)sent, (unsigned long long)rep.count);
+		return;
+	}
+	report(b, "dispatch", param, &m, "msg/s");
+}
+
+/*
+ * kernel -> user: bursts of BURST records, @records per message, @size
+ * bytes each; the rate is records over the kernel's send time.
+ */
+static void bench_bcast(struct bench *b, const char *workload, __u32 size,
+			__u32 records, const char *unit)
+{
+	__u32 burst = (b->quick ? 4 * MULT : BURST) / records;
+	struct cnbench_reply rep;
+	double start = now();
+	struct meter m;
+	char param[32];
+
+	snprintf(param, sizeof(param), "size=%u", size);
+	meter_init(b, &m);
+	do {
+		struct drain d = { .size = size, .records = records };
+
+		if (command(b, CNBENCH_OP_BCAST, burst, size, records, &rep, &d))
+			return;
+		if (rep.status || rep.count != burst) {
+			fail(b, "%s size=%u: sent %llu of %u: %s", workload, size,
+			     (unsigned long long)rep.count, burst,
+			     strerror(-rep.status));
+			return;
+		}
+		if (d.bad || d.messages != burst) {
+			fail(b, "%s size=%u: received %llu of %u messages, %d bad",
+			     workload, size, (unsigned long long)d.messages, burst,
+			     d.bad);
+			return;
+		}
+		meter_add(&m, d.total, rep.ns);
+	} while (now() - start < b->secs);
+	report(b, workload, param, &m, unit);
+}
+
+/* Round trip: one message to ECHO, wait for seq back with ack = seq + 1. */
+static void bench_rtt(struct bench *b)
+{
+	struct cnbench_reply none;
+	double start, t, last;
+	struct meter m;
+	struct wire w;
+	size_t len;
+	int i;
+
+	meter_init(b, &m);
+	start = now();
+	last = start;
+	do {
+		for (i = 0; i < 16; i++) {
+			__u32 seq = ++b->seq;
+
+			len = wire_fill(&w, CNBENCH_VAL_ECHO, seq, NULL, 0);
+			if (send(b->fd, &w, len, 0) != (ssize_t)len) {
+				fail(b, "send echo: %s", strerror(errno));
+				return;
+			}
+			if (wait_reply(b, CNBENCH_VAL_ECHO, seq, &none, 0, NULL))
+				return;
+		}
+		t = now();
+		meter_add(&m, 16, (t - last) * 1e9);
+		last = t;
+	} while (t - start < b->secs);
+	report(b, "rtt", "size=0", &m, "msg/s");
+}
+
+/* add + del pairs, timed in the kernel; batches grow to a slice. */
+static void bench_adddel(struct bench *b, __u32 ids)
+{
+	__u32 batch = b->quick ? 8 : 16;
+	struct cnbench_reply rep;
+	double start = now();
+	struct meter m;
+	char param[32];
+
+	snprintf(param, sizeof(param), "ids=%u", ids);
+	if (command(b, CNBENCH_OP_IDS, ids, 0, 0, &rep, NULL))
+		return;
+	if (rep.status) {
+		fail(b, "registering %u ids: %s", ids, strerror(-rep.status));
+		return;
+	}
+	meter_init(b, &m);
+	do {
+		if (command(b, CNBENCH_OP_ADDDEL, batch, 0, 0, &rep, NULL))
+			return;
+		if (rep.status == -EOPNOTSUPP) {
+			report(b, "adddel", param, &m, "pair/s");
+			return;
+		}
+		if (rep.status) {
+			fail(b, "adddel: %s", strerror(-rep.status));
+			return;
+		}
+		meter_add(&m, batch, rep.ns);
+		if (!b->quick && rep.ns < m.slice_ns && batch < 65536)
+			batch *= 2;
+	} while (now() - start < b->secs);
+	report(b, "adddel", param, &m, "pair/s");
+}
+
+static void case_dispatch(struct bench *b, __u32 ids)
+{
+	bench_dispatch(b, ids);
+}
+
+static void case_adddel(struct bench *b, __u32 ids)
+{
+	bench_adddel(b, ids);
+}
+
+static void case_bcast(struct bench *b, __u32 size)
+{
+	bench_bcast(b, "bcast", size, 1, "msg/s");
+}
+
+static void case_single16(struct bench *b, __u32 size)
+{
+	bench_bcast(b, "single16", size, 1, "rec/s");
+}
+
+static void case_mult16(struct bench *b, __u32 size)
+{
+	bench_bcast(b, "mult16", size, MULT, "rec/s");
+}
+
+static void case_rtt(struct bench *b, __u32 unused)
+{
+	(void)unused;
+	bench_rtt(b);
+}
+
+static const struct workload {
+	const char *name;
+	void (*fn)(struct bench *b, __u32 arg);
+	__u32 arg, quick_arg;
+} workloads[] = {
+	{ "dispatch-1", case_dispatch, 1, 1 },
+	{ "dispatch-100", case_dispatch, 100, 100 },
+	{ "dispatch-10000", case_dispatch, 10000, 1000 },
+	{ "adddel-10000", case_adddel, 10000, 1000 },
+	{ "bcast-0", case_bcast, 0, 0 },
+	{ "bcast-64", case_bcast, 64, 64 },
+	{ "bcast-1024", case_bcast, 1024, 1024 },
+	{ "single16", case_single16, MULT_SIZE, MULT_SIZE },
+	{ "mult16", case_mult16, MULT_SIZE, MULT_SIZE },
+	{ "rtt", case_rtt, 0, 0 },
+};
+
+#define NWORKLOADS (sizeof(workloads) / sizeof(workloads[0]))
+
+/* Marks the workloads named in the comma-separated @list; -1 on a bad name. */
+static int select_workloads(const char *list, int *on)
+{
+	char *copy = strdup(list), *save = NULL, *name;
+	unsigned int i;
+	int rc = 0;
+
+	for (name = strtok_r(copy, ",", &save); name;
+	     name = strtok_r(NULL, ",", &save)) {
+		for (i = 0; i < NWORKLOADS; i++)
+			if (!strcmp(name, workloads[i].name))
+				break;
+		if (i == NWORKLOADS) {
+			fprintf(stderr, "cnbench: no workload '%s'\n", name);
+			rc = -1;
+		} else {
+			on[i] = 1;
+		}
+	}
+	free(copy);
+	return rc;
+}
+
+static int run(struct bench *b, const int *on)
+{
+	struct cnbench_reply rep;
+	unsigned int i;
+
+	if (open_socket(b))
+		return 1;
+	if (command(b, CNBENCH_OP_HELLO, 0, 0, 0, &rep, NULL))
+		return 1;
+	if (rep.aux != CNBENCH_VERSION) {
+		fail(b, "module speaks version %llu, not %d",
+		     (unsigned long long)rep.aux, CNBENCH_VERSION);
+		return 1;
+	}
+	if (!b->provider)
+		b->provider = rep.count == CNBENCH_KIND_RAW ? "raw" :
+			      access("/proc/net/cnxx", F_OK) == 0 ? "cnxx" : "cn";
+
+	for (i = 0; i < NWORKLOADS; i++)
+		if (on[i])
+			workloads[i].fn(b, b->quick ? workloads[i].quick_arg :
+						      workloads[i].arg);
+	if (command(b, CNBENCH_OP_IDS, 0, 0, 0, &rep, NULL) || rep.status)
+		fail(b, "removing the ids");
+
+	if (b->errors)
+		fprintf(stderr, "cnbench: %s: %d errors\n", b->provider,
+			b->errors);
+	return b->errors ? 1 : 0;
+}
+
+/*
+ * The TSC rate of this machine in kHz, for the guest's tsc_early_khz=: under
+ * QEMU TCG the guest reads the host's TSC, and a guest that fails to
+ * calibrate it falls back to a 4 ms jiffies clock, useless for timing.
+ */
+static int tsc_khz(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	struct timespec a, b;
+	unsigned long long t0, t1;
+	double ns;
+
+	clock_gettime(CLOCK_MONOTONIC_RAW, &a);
+	t0 = __builtin_ia32_rdtsc();
+	do {
+		clock_gettime(CLOCK_MONOTONIC_RAW, &b);
+		ns = (b.tv_sec - a.tv_sec) * 1e9 + (b.tv_nsec - a.tv_nsec);
+	} while (ns < 2e8);
+	t1 = __builtin_ia32_rdtsc();
+	printf("%.0f\n", (t1 - t0) / (ns / 1e6));
+	return 0;
+#else
+	fputs("cnbench: no TSC on this architecture\n", stderr);
+	return 1;
+#endif
+}
+
+static void print_usage(void)
+{
+	unsigned int i;
+
+	fputs("usage: cnbench [--quick] [--provider NAME] [--time-ms MS] [--only W,...]\n"
+	      "       cnbench --tsc-khz\n"
+	      "workloads:", stderr);
+	for (i = 0; i < NWORKLOADS; i++)
+		fprintf(stderr, " %s", workloads[i].name);
+	fputc('\n', stderr);
+	exit(2);
+}
+
+int main(int argc, char **argv)
+{
+	static struct bench b = { .fd = -1 };
+	int on[NWORKLOADS] = { 0 };
+	const char *only = NULL;
+	long ms = 300;
+	unsigned int c;
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--quick"))
+			b.quick = 1;
+		else if (!strcmp(argv[i], "--provider") && i + 1 < argc)
+			b.provider = argv[++i];
+		else if (!strcmp(argv[i], "--tsc-khz"))
+			return tsc_khz();
+		else if (!strcmp(argv[i], "--time-ms") && i + 1 < argc)
+			ms = strtol(argv[++i], NULL, 10);
+		else if (!strcmp(argv[i], "--only") && i + 1 < argc)
+			only = argv[++i];
+		else
+			print_usage();
+	}
+	if (ms <= 0)
+		print_usage();
+	if (only) {
+		if (select_workloads(only, on))
+			print_usage();
+	} else {
+		for (c = 0; c < NWORKLOADS; c++)
+			on[c] = 1;
+	}
+	b.secs = b.quick ? 0.01 : ms / 1e3;
+	return run(&b, on);
+}
