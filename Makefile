@@ -66,8 +66,11 @@ uninstall:
 		$(DESTDIR)$(PREFIX)/lib/libcnxx.a $(DESTDIR)$(PREFIX)/bin/cnctl
 	-rmdir $(DESTDIR)$(PREFIX)/include/cnxx
 
+# Without KDIR: cleaning must not build a kernel first.
 clean:
-	-$(MAKE) -C $(KDIR) M=$(CURDIR) CNXX_TESTS=y clean
+	find . \( -name '*.o' -o -name '*.ko' -o -name '*.mod' -o -name '*.mod.c' \
+		-o -name '.*.cmd' -o -name '*.o.d' -o -name modules.order \
+		-o -name Module.symvers \) -not -path './.git/*' -delete
 	rm -rf $(BUILD) out
 
 .PHONY: all module tests-modules tools check demo bench stress install uninstall clean
