@@ -54,8 +54,8 @@ install: module tools
 	install -D -m 0644 include/uapi/cnxx/connector.h $(DESTDIR)$(PREFIX)/include/cnxx/connector.h
 	install -D -m 0644 tools/libcnxx/cnxx.h $(DESTDIR)$(PREFIX)/include/cnxx/libcnxx.h
 	install -D -m 0644 tools/libcnxx/cnxx.hpp $(DESTDIR)$(PREFIX)/include/cnxx/libcnxx.hpp
-	install -D -m 0644 $(BUILD)/host/tools/libcnxx.a $(DESTDIR)$(PREFIX)/lib/libcnxx.a
-	install -D -m 0755 $(BUILD)/host/tools/cnctl $(DESTDIR)$(PREFIX)/bin/cnctl
+	install -D -m 0644 $(BUILD)/tools/tools/libcnxx.a $(DESTDIR)$(PREFIX)/lib/libcnxx.a
+	install -D -m 0755 $(BUILD)/tools/tools/cnctl $(DESTDIR)$(PREFIX)/bin/cnctl
 
 uninstall:
 	rm -f /lib/modules/$(KVER)/extra/cnxx.ko

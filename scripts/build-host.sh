@@ -3,7 +3,7 @@
 #
 #   scripts/build-host.sh test     core + tools unit tests (CTest, sanitizers)
 #   scripts/build-host.sh fuzz [S] each fuzzer for S seconds (default 20)
-#   scripts/build-host.sh tools    cnctl and libcnxx, for this machine
+#   scripts/build-host.sh tools    cnctl and libcnxx, for this machine (build/tools)
 #
 # Each test mode ends with "RESULT passed=N failed=M skipped=K".
 set -euo pipefail
@@ -62,7 +62,9 @@ fuzz)
 	echo "RESULT passed=$passed failed=$failed skipped=0"
 	;;
 tools)
-	cmake_build "$build/host" -DCMAKE_BUILD_TYPE=Release
+	cmake_build "$build/tools" -DCMAKE_BUILD_TYPE=Release -DCNXX_TESTS=OFF \
+		-DCNXX_SANITIZE=OFF -DCNXX_TOOLS_TESTS=OFF
+	echo "cnxx: cnctl and libcnxx.a are in $build/tools/tools/"
 	;;
 *) die "unknown mode '$mode'" ;;
 esac
