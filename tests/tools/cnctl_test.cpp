@@ -133,8 +133,8 @@ class Payload : public ::testing::Test {
 protected:
     void TearDown() override
     {
-        if (!path_.empty())
-            unlink(path_.c_str());
+        for (const std::string& path : paths_)
+            unlink(path.c_str());
     }
 
     std::string write_file(size_t size)
@@ -145,11 +145,11 @@ protected:
         std::string data(size, 'x');
         EXPECT_EQ(write(fd, data.data(), size), ssize_t(size));
         close(fd);
-        path_ = path;
-        return path_;
+        paths_.push_back(path);
+        return path;
     }
 
-    std::string path_;
+    std::vector<std::string> paths_;
 };
 
 TEST_F(Payload, Sources)
