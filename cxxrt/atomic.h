@@ -80,6 +80,13 @@ private:
     T value_;
 };
 
+// A fence of @order between the accesses before and after it.
+// SequentiallyConsistent is a full barrier.
+inline void atomic_thread_fence(MemoryOrder order) noexcept
+{
+    __atomic_thread_fence(static_cast<int>(order));
+}
+
 // A statistics counter: atomic, but ordered with nothing.
 class Counter {
 public:
@@ -88,6 +95,16 @@ public:
     // Adds one; safe from any context.
     // Relaxed: counters never publish other data.
     void increment() noexcept { value_.fetch_add(1, MemoryOrder::Relaxed); }
+
+    // Adds @delta; safe from any context.
+    void add(u64 delta) noexcept { value_.fetch_add(delta, MemoryOrder::Relaxed); }
+
+    // Adds one when every writer holds the same lock: a plain load and
+    // store, no locked instruction. Readers still need no lock.
+    void increment_serialized() noexcept
+    {
+        value_.store(value_.load(MemoryOrder::Relaxed) + 1, MemoryOrder::Relaxed);
+    }
 
     // The current count, possibly slightly stale.
     // Relaxed: callers only report it.

@@ -121,6 +121,19 @@ public:
     // Never blocks.
     size_t size() const { return count_.load(MemoryOrder::Relaxed); }
 
+    // Calls @visit(const T&) for every element. Reader: inside an RCU
+    // read section (an element added or erased meanwhile may be missed or
+    // seen), or holding the writers' lock. Walks every bucket.
+    template <typename Visitor>
+    void for_each_rcu(Visitor&& visit) const
+    {
+        for (size_t i = 0; i < (size_t(1) << bits_); ++i) {
+            for (Node* node = buckets_[i].load(MemoryOrder::Acquire); node;
+                 node = node->next_.load(MemoryOrder::Acquire))
+                visit(*static_cast<const T*>(node));
+        }
+    }
+
     // The length of the longest bucket chain, to check the hash spreads.
     // Writer only; walks every bucket.
     size_t longest_chain() const

@@ -15,3 +15,12 @@ using size_t = __SIZE_TYPE__;
 using uintptr_t = __UINTPTR_TYPE__;
 
 } // namespace cxxrt
+
+// Exempts a local from -ftrivial-auto-var-init=zero, which kernels built
+// with INIT_STACK_ALL_ZERO pass: only for locals written before any read,
+// on hot paths where the fill (a rep stos) would be pure cost.
+#if __has_attribute(uninitialized)
+#define CXXRT_UNINITIALIZED __attribute__((uninitialized))
+#else
+#define CXXRT_UNINITIALIZED
+#endif

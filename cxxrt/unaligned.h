@@ -12,7 +12,7 @@ namespace cxxrt {
 template <typename T>
 inline T load_unaligned(const void* bytes)
 {
-    T value;
+    CXXRT_UNINITIALIZED T value;
     __builtin_memcpy(&value, bytes, sizeof(T));
     return value;
 }

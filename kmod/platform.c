@@ -8,6 +8,7 @@
 #include <linux/processor.h>	/* before bit_spinlock.h, for cpu_relax() */
 #include <linux/bit_spinlock.h>
 #include <linux/mutex.h>
+#include <linux/percpu.h>
 #include <linux/printk.h>
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
@@ -97,9 +98,40 @@ void cnxx_pf_bit_lock(unsigned long *word)
 	bit_spin_lock(0, word);
 }
 
+/*
+ * The word holds only the lock bit, and only the holder writes it (a
+ * spinner's test_and_set on a set bit stores the same value), so a plain
+ * release store suffices: no locked instruction.
+ */
 void cnxx_pf_bit_unlock(unsigned long *word)
 {
-	bit_spin_unlock(0, word);
+	__bit_spin_unlock(0, word);
+}
+
+struct cnxx_percpu_counter *cnxx_pf_percpu_counter_create(void)
+{
+	return (__force struct cnxx_percpu_counter *)alloc_percpu(u64);
+}
+
+void cnxx_pf_percpu_counter_destroy(struct cnxx_percpu_counter *counter)
+{
+	free_percpu((u64 __percpu *)counter);
+}
+
+void cnxx_pf_percpu_counter_inc(struct cnxx_percpu_counter *counter)
+{
+	this_cpu_inc(*(u64 __percpu *)counter);
+}
+
+cnxx_u64 cnxx_pf_percpu_counter_sum(const struct cnxx_percpu_counter *counter)
+{
+	u64 __percpu *count = (u64 __percpu *)counter;
+	u64 sum = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		sum += *per_cpu_ptr(count, cpu);
+	return sum;
 }
 
 const void *cnxx_pf_current(void)

@@ -18,10 +18,16 @@ cnxx-c-only-flags := -std=gnu11 -std=gnu89 -Wstrict-prototypes \
 	-Wpacked-not-aligned -Wno-packed-not-aligned -Wno-override-init \
 	-Wmissing-parameter-type -Wnested-externs -Wimplicit-function-declaration
 
+# The core is small and its receive and send paths are short chains of
+# small functions: -O2 inlines them where the kernel's -Os would leave
+# calls. Last on the line, so it wins over the kernel's -O flag.
+cnxx-cxx-opt ?= -O2
+
 cnxx-cxx-flags := -std=gnu++17 -ffreestanding -fno-exceptions -fno-rtti \
 	-nostdinc++ -fno-threadsafe-statics -fno-use-cxa-atexit \
 	-fno-asynchronous-unwind-tables -Wall -Wextra -Werror \
-	-Wno-missing-field-initializers
+	-Wno-missing-field-initializers $(cnxx-cxx-opt)
+
 
 # Inline functions and templates land in COMDAT sections that the linker
 # may discard, leaving dangling __mcount_loc entries: no ftrace in C++.

@@ -2,7 +2,9 @@
 // The extern "C" functions of cnxx_abi.h: each converts the opaque handle
 // and forwards to the Connector. Every struct cnxx_core * handed out is a
 // Connector * made by cnxx_core_create(), which is what makes the casts
-// back valid.
+// back valid. cnxx_core_receive(), cnxx_core_route() and
+// cnxx_core_account_send() live in connector.cpp, next to what they call,
+// so that the per-message paths compile into one function each.
 #include "cnxx_abi.h"
 
 #include "../../cxxrt/errno.h"
@@ -47,26 +49,6 @@ int cnxx_core_del(struct cnxx_core* core, const struct cnxx_cb_id* id)
     if (!id)
         return -ENOENT;
     return connector_of(core)->remove(*id).to_errno();
-}
-
-void cnxx_core_receive(struct cnxx_core* core, void* buf, cnxx_size_t len, void* sender, void* rx)
-{
-    connector_of(core)->receive(buf, len, sender, rx);
-}
-
-int cnxx_core_route(struct cnxx_core* core, const void* msg, cnxx_u16 len, cnxx_u32 portid,
-    cnxx_u32 group, cnxx_u32* dst_group)
-{
-    const auto result = connector_of(core)->route(msg, len, portid, group);
-    if (result.is_error())
-        return result.error().code();
-    *dst_group = result.value();
-    return 0;
-}
-
-void cnxx_core_account_send(struct cnxx_core* core, const struct cnxx_cb_id* id, int result)
-{
-    connector_of(core)->account_send(id, result);
 }
 
 int cnxx_core_notify_request(struct cnxx_core* core, const void* ctl, cnxx_size_t size)

@@ -91,10 +91,24 @@ void cnxx_pf_mutex_unlock(struct cnxx_mutex *mutex);
 
 /*
  * bit_spin_lock() on bit 0 of *@word: a one-word lock for short sections
- * in process or RCU read context; disables preemption while held.
+ * in process or RCU read context; disables preemption while held. *@word
+ * holds nothing but the lock, so the unlock may be a plain release store
+ * (__bit_spin_unlock()): only the holder writes the word.
  */
 void cnxx_pf_bit_lock(unsigned long *word);
 void cnxx_pf_bit_unlock(unsigned long *word);
+
+/*
+ * A per-CPU statistics counter (alloc_percpu(u64)): _inc adds one to the
+ * current CPU's copy with no locked instruction, from any context; _sum
+ * adds up every CPU's copy. _create returns NULL on ENOMEM and may sleep;
+ * _destroy accepts NULL.
+ */
+struct cnxx_percpu_counter;
+struct cnxx_percpu_counter *cnxx_pf_percpu_counter_create(void);
+void cnxx_pf_percpu_counter_destroy(struct cnxx_percpu_counter *counter);
+void cnxx_pf_percpu_counter_inc(struct cnxx_percpu_counter *counter);
+cnxx_u64 cnxx_pf_percpu_counter_sum(const struct cnxx_percpu_counter *counter);
 
 /* The running task, as an opaque identity (current). */
 const void *cnxx_pf_current(void);

@@ -11,56 +11,7 @@ using cxxrt::Error;
 using cxxrt::load_unaligned;
 using cxxrt::u64;
 
-bool NetlinkWalker::next(NetlinkMessage& message)
-{
-    if (remaining_ == 0)
-        return false;
-    if (remaining_ < wire::netlink_header_size) {
-        malformed_ = true;
-        return false;
-    }
-    const auto header = load_unaligned<wire::NetlinkHeader>(cursor_);
-    if (header.length < wire::netlink_header_size || header.length > remaining_) {
-        malformed_ = true;
-        has_malformed_header_ = true;
-        malformed_header_ = header;
-        return false;
-    }
-
-    message.start = cursor_;
-    message.header = header;
-    message.payload = cursor_ + wire::netlink_header_size;
-    message.payload_size = header.length - wire::netlink_header_size;
-
-    // The last message need not be padded to the alignment.
-    u64 advance = wire::netlink_align(header.length);
-    if (advance > remaining_)
-        advance = remaining_;
-    cursor_ += advance;
-    remaining_ -= advance;
-    return true;
-}
-
-Result<void> check_connector_payload(u32 payload_size)
-{
-    if (payload_size < wire::connector_message_size)
-        return Error::from_errno(EINVAL);
-    if (payload_size > wire::connector_max_message_size)
-        return Error::from_errno(EMSGSIZE);
-    return {};
-}
-
-wire::ConnectorMessage read_connector_message(const void* bytes)
-{
-    return load_unaligned<wire::ConnectorMessage>(bytes);
-}
-
-bool connector_data_fits(const wire::ConnectorMessage& message, u32 payload_size)
-{
-    return u64(wire::connector_message_size) + message.len <= payload_size;
-}
-
-Result<void> check_records(const void* message, u16 len)
+Result<void> check_record_chain(const void* message, u16 len)
 {
     const auto* bytes = static_cast<const u8*>(message);
     const u32 total = wire::connector_message_size + u32(len);
@@ -70,8 +21,10 @@ Result<void> check_records(const void* message, u16 len)
     while (offset < total) {
         if (total - offset < wire::connector_message_size)
             return Error::from_errno(EINVAL);
-        const auto record = read_connector_message(bytes + offset);
-        offset += wire::connector_message_size + u32(record.len);
+        // Only the len field: no copy of the whole header per record.
+        const auto record_len
+            = load_unaligned<u16>(bytes + offset + __builtin_offsetof(wire::ConnectorMessage, len));
+        offset += wire::connector_message_size + u32(record_len);
     }
     if (offset != total)
         return Error::from_errno(EINVAL);

@@ -5,8 +5,10 @@
 // bounds-checked before it happens.
 #pragma once
 
+#include "../../cxxrt/errno.h"
 #include "../../cxxrt/result.h"
 #include "../../cxxrt/types.h"
+#include "../../cxxrt/unaligned.h"
 #include "wire.h"
 
 namespace cnxx::codec {
@@ -33,7 +35,36 @@ public:
 
     // Fills @message with the next message and returns true, or returns
     // false at the end of the buffer or at a malformed header.
-    bool next(NetlinkMessage& message);
+    // Inline: it runs for every message received.
+    bool next(NetlinkMessage& message)
+    {
+        if (remaining_ == 0)
+            return false;
+        if (remaining_ < wire::netlink_header_size) {
+            malformed_ = true;
+            return false;
+        }
+        const auto header = cxxrt::load_unaligned<wire::NetlinkHeader>(cursor_);
+        if (header.length < wire::netlink_header_size || header.length > remaining_) {
+            malformed_ = true;
+            has_malformed_header_ = true;
+            malformed_header_ = header;
+            return false;
+        }
+
+        message.start = cursor_;
+        message.header = header;
+        message.payload = cursor_ + wire::netlink_header_size;
+        message.payload_size = header.length - wire::netlink_header_size;
+
+        // The last message need not be padded to the alignment.
+        cxxrt::u64 advance = wire::netlink_align(header.length);
+        if (advance > remaining_)
+            advance = remaining_;
+        cursor_ += advance;
+        remaining_ -= advance;
+        return true;
+    }
 
     // Whether the walk ended on bytes that are not a whole message.
     // Meaningful once next() has returned false.
@@ -51,25 +82,51 @@ private:
     size_t remaining_;
     bool malformed_ = false;
     bool has_malformed_header_ = false;
-    wire::NetlinkHeader malformed_header_ {};
+    // Written before has_malformed_header_ is set; never read before.
+    wire::NetlinkHeader malformed_header_;
 };
 
 // Checks that a netlink payload of @payload_size bytes can be a cn_msg:
 // -EINVAL when shorter than its header, -EMSGSIZE over the size limit.
-Result<void> check_connector_payload(u32 payload_size);
+inline Result<void> check_connector_payload(u32 payload_size)
+{
+    if (payload_size < wire::connector_message_size)
+        return cxxrt::Error::from_errno(EINVAL);
+    if (payload_size > wire::connector_max_message_size)
+        return cxxrt::Error::from_errno(EMSGSIZE);
+    return {};
+}
 
 // Reads the cn_msg header at @bytes (any alignment). The caller has
 // checked that connector_message_size bytes are there.
-wire::ConnectorMessage read_connector_message(const void* bytes);
+inline wire::ConnectorMessage read_connector_message(const void* bytes)
+{
+    return cxxrt::load_unaligned<wire::ConnectorMessage>(bytes);
+}
 
 // Whether the data that @message announces fits in @payload_size bytes.
 // The cn_msg.len of a sender is never trusted before this.
-bool connector_data_fits(const wire::ConnectorMessage& message, u32 payload_size);
+inline bool connector_data_fits(const wire::ConnectorMessage& message, u32 payload_size)
+{
+    return cxxrt::u64(wire::connector_message_size) + message.len <= payload_size;
+}
+
+// check_records() for more than one record: walks them.
+Result<void> check_record_chain(const void* message, u16 len);
 
 // Checks that @message (a cn_msg) and the @len bytes after its header are
 // whole cn_msg records laid end to end, as cn_netlink_send_mult() sends
 // them: -EINVAL if they do not add up exactly.
-Result<void> check_records(const void* message, u16 len);
+inline Result<void> check_records(const void* message, u16 len)
+{
+    // One record, what cn_netlink_send() always sends: its len is all of
+    // @len. Only that field is read; no walk.
+    const auto* len_field
+        = static_cast<const u8*>(message) + __builtin_offsetof(wire::ConnectorMessage, len);
+    if (cxxrt::load_unaligned<u16>(len_field) == len)
+        return {};
+    return check_record_chain(message, len);
+}
 
 // What the configuration allows a notification request to ask for.
 struct ControlLimits {

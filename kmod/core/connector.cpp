@@ -3,6 +3,7 @@
 
 #include "../../cxxrt/errno.h"
 #include "../../cxxrt/memory.h"
+#include "../../cxxrt/unaligned.h"
 
 namespace cnxx {
 
@@ -54,6 +55,7 @@ Connector::Connector(const cnxx_core_config& config)
 Result<void> Connector::init(u32 hash_bits)
 {
     TRY(registry_.init(hash_bits));
+    TRY(tx_messages_.create());
     TRY(notifier_.init());
     running_ = true;
     return {};
@@ -92,18 +94,18 @@ Result<void> Connector::remove(const cnxx_cb_id& id)
 
 void Connector::receive(void* buffer, size_t size, void* sender, void* rx)
 {
-    codec::NetlinkWalker walker(static_cast<cxxrt::u8*>(buffer), size);
-    codec::NetlinkMessage message;
+    // Both written before they are read.
+    CXXRT_UNINITIALIZED codec::NetlinkWalker walker(static_cast<cxxrt::u8*>(buffer), size);
+    CXXRT_UNINITIALIZED codec::NetlinkMessage message;
     while (walker.next(message)) {
-        rx_messages_.increment();
         const Result<void> result = handle_message(message, sender);
         // The header was copied before the callback ran, so a callback
         // that writes to its message cannot change this decision.
         if (message.header.flags & wire::netlink_flag_ack)
             ops_.ack(ops_context_, rx, message.start, result.to_errno());
     }
-    if (walker.ended_malformed()) {
-        rx_invalid_.increment();
+    if (walker.ended_malformed()) [[unlikely]] {
+        rx_truncated_.increment();
         answer_malformed(walker.malformed_header(), rx);
     }
 }
@@ -129,7 +131,8 @@ Result<void> Connector::handle_message(const codec::NetlinkMessage& message, voi
         return size_check;
     }
 
-    const wire::ConnectorMessage header = codec::read_connector_message(message.payload);
+    CXXRT_UNINITIALIZED const wire::ConnectorMessage header
+        = codec::read_connector_message(message.payload);
     if (!codec::connector_data_fits(header, message.payload_size)) {
         rx_invalid_.increment();
         registry_.count_dropped(header.id);
@@ -142,8 +145,6 @@ Result<void> Connector::handle_message(const codec::NetlinkMessage& message, voi
     const Result<void> result = registry_.dispatch(header.id, message.payload, sender);
     if (result.is_error())
         rx_unknown_.increment();
-    else
-        rx_delivered_.increment();
     return result;
 }
 
@@ -165,13 +166,12 @@ Result<u32> Connector::route(const void* message, cxxrt::u16 len, u32 port_id, u
     TRY(codec::check_records(message, len));
     if (port_id || group)
         return group;
-    const wire::ConnectorMessage header = codec::read_connector_message(message);
-    return registry_.group_of(header.id);
+    return registry_.group_of(cxxrt::load_unaligned<cnxx_cb_id>(message));
 }
 
 void Connector::account_send(const cnxx_cb_id* id, int result)
 {
-    if (result < 0) {
+    if (result < 0) [[unlikely]] {
         tx_errors_.increment();
         if (id)
             registry_.count_send_error(*id);
@@ -201,12 +201,13 @@ void Connector::for_each(void (*visit)(void* arg, const cnxx_cb_info* info), voi
 
 void Connector::read_stats(cnxx_stats& stats) const
 {
-    stats.rx_messages = rx_messages_.read();
-    stats.rx_delivered = rx_delivered_.read();
-    stats.rx_invalid = rx_invalid_.read();
+    stats.rx_delivered = registry_.delivered();
+    stats.rx_invalid = rx_invalid_.read() + rx_truncated_.read();
     stats.rx_oversize = rx_oversize_.read();
     stats.rx_unknown = rx_unknown_.read();
     stats.rx_control = rx_control_.read();
+    stats.rx_messages = stats.rx_delivered + rx_invalid_.read() + stats.rx_oversize
+        + stats.rx_unknown + stats.rx_control;
     stats.rx_denied = rx_denied_.read();
     stats.tx_messages = tx_messages_.read();
     stats.tx_errors = tx_errors_.read();
@@ -217,3 +218,30 @@ void Connector::read_stats(cnxx_stats& stats) const
 }
 
 } // namespace cnxx
+
+// The per-message entry points of cnxx_abi.h (the rest are in abi.cpp).
+// Every struct cnxx_core * is a Connector * made by cnxx_core_create().
+// flatten: each path becomes one function, with no calls but those to
+// the platform, the callback and the rare error paths in other files.
+
+[[gnu::flatten]] void cnxx_core_receive(
+    struct cnxx_core* core, void* buf, cnxx_size_t len, void* sender, void* rx)
+{
+    reinterpret_cast<cnxx::Connector*>(core)->receive(buf, len, sender, rx);
+}
+
+[[gnu::flatten]] int cnxx_core_route(struct cnxx_core* core, const void* msg, cnxx_u16 len,
+    cnxx_u32 portid, cnxx_u32 group, cnxx_u32* dst_group)
+{
+    const auto result = reinterpret_cast<cnxx::Connector*>(core)->route(msg, len, portid, group);
+    if (result.is_error())
+        return result.error().code();
+    *dst_group = result.value();
+    return 0;
+}
+
+[[gnu::flatten]] void cnxx_core_account_send(
+    struct cnxx_core* core, const struct cnxx_cb_id* id, int result)
+{
+    reinterpret_cast<cnxx::Connector*>(core)->account_send(id, result);
+}

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "../../cxxrt/atomic.h"
+#include "../../cxxrt/percpu.h"
 #include "../../cxxrt/result.h"
 #include "cnxx_abi.h"
 #include "codec.h"
@@ -74,14 +75,18 @@ private:
     Notifier notifier_;
     bool running_ = false;
 
-    cxxrt::Counter rx_messages_;
-    cxxrt::Counter rx_delivered_;
+    // Every message walked ends in exactly one of delivered (counted by
+    // its entry), rx_invalid_, rx_oversize_, rx_unknown_ or rx_control_:
+    // rx_messages is their sum, so a delivered message touches no shared
+    // counter.
     cxxrt::Counter rx_invalid_;
     cxxrt::Counter rx_oversize_;
     cxxrt::Counter rx_unknown_;
     cxxrt::Counter rx_control_;
     cxxrt::Counter rx_denied_;
-    cxxrt::Counter tx_messages_;
+    // Bytes after the last whole message: rx_invalid, not a message.
+    cxxrt::Counter rx_truncated_;
+    cxxrt::PerCpuCounter tx_messages_;
     cxxrt::Counter tx_errors_;
 };
 

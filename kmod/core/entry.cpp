@@ -34,29 +34,6 @@ Entry::~Entry()
     ASSERT(!unregistered.is_linked());
 }
 
-bool Entry::enter(CallFrame& frame)
-{
-    BitLockGuard guard(lock_word_);
-    if (dead_)
-        return false;
-    frames_.push_back(frame);
-    in_flight_.fetch_add(1, MemoryOrder::Relaxed);
-    return true;
-}
-
-Entry::Exit Entry::exit(CallFrame& frame)
-{
-    BitLockGuard guard(lock_word_);
-    frames_.remove(frame);
-    // A full barrier between the count and a wake, as cnxx_pf_wait() needs.
-    const u32 left = in_flight_.fetch_sub(1, MemoryOrder::SequentiallyConsistent) - 1;
-    if (!dead_)
-        return Exit::Done;
-    if (left == 0 && reclaim_by_last_call_)
-        return Exit::Reclaim;
-    return Exit::Wake;
-}
-
 u32 Entry::mark_dead(const void* task)
 {
     BitLockGuard guard(lock_word_);
@@ -90,14 +67,12 @@ bool Entry::calls_drained(const void* condition)
     return drain->in_flight->load(MemoryOrder::Acquire) == drain->own_calls;
 }
 
-void Entry::wait_and_reclaim(u32 own_calls)
+void Entry::wait_for_calls(u32 own_calls)
 {
     const DrainCondition condition{ &in_flight_, own_calls };
     // No new frame can appear (dead_), and the own ones cannot leave while
     // their task is here, so the count only falls towards own_calls.
     cnxx_pf_wait(wait_key(), &Entry::calls_drained, &condition);
-    if (own_calls == 0)
-        destroy_after_grace_period();
 }
 
 } // namespace cnxx

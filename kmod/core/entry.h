@@ -14,6 +14,7 @@
 
 #include "../../cxxrt/atomic.h"
 #include "../../cxxrt/intrusive_list.h"
+#include "../../cxxrt/lock.h"
 #include "../../cxxrt/rcu_hash.h"
 #include "../../cxxrt/rcu_reclaim.h"
 #include "../../cxxrt/types.h"
@@ -45,9 +46,23 @@ public:
     u32 group() const { return id_.idx; }
     cnxx_callback_t callback() const { return callback_; }
 
-    // Registers @frame as a call about to run, unless the entry is being
-    // removed. Needs an RCU read section (the entry was just looked up).
-    bool enter(CallFrame& frame);
+    // Registers @frame as a call about to run, and counts it delivered,
+    // unless the entry is being removed. Needs an RCU read section (the
+    // entry was just looked up). Inline: it runs for every message.
+    bool enter(CallFrame& frame)
+    {
+        cxxrt::BitLockGuard guard(lock_word_);
+        if (dead_)
+            return false;
+        frames_.push_back(frame);
+        // Both written only under the lock: plain stores, no locked
+        // instruction. A remover reads in_flight_ only after mark_dead(),
+        // whose lock orders it after this.
+        in_flight_.store(
+            in_flight_.load(cxxrt::MemoryOrder::Relaxed) + 1, cxxrt::MemoryOrder::Relaxed);
+        delivered.increment_serialized();
+        return true;
+    }
 
     enum class Exit {
         Done,    // nothing left to do
@@ -57,20 +72,40 @@ public:
 
     // Unregisters @frame after its call returned, and says what the caller
     // must do. Call it inside an RCU read section and act before leaving it.
-    Exit exit(CallFrame& frame);
+    Exit exit(CallFrame& frame)
+    {
+        cxxrt::BitLockGuard guard(lock_word_);
+        frames_.remove(frame);
+        const u32 left = in_flight_.load(cxxrt::MemoryOrder::Relaxed) - 1;
+        if (!dead_) {
+            // A later mark_dead() takes the lock after this: no barrier.
+            in_flight_.store(left, cxxrt::MemoryOrder::Relaxed);
+            return Exit::Done;
+        }
+        // A remover may be reading the count without the lock. Release
+        // pairs with its Acquire (what the call did to the entry happens
+        // before a free); the full barrier orders the count before the
+        // wake's check for sleepers, as cnxx_pf_wait() needs.
+        in_flight_.store(left, cxxrt::MemoryOrder::Release);
+        cxxrt::atomic_thread_fence(cxxrt::MemoryOrder::SequentiallyConsistent);
+        if (left == 0 && reclaim_by_last_call_)
+            return Exit::Reclaim;
+        return Exit::Wake;
+    }
 
     // The first half of removal, after the entry was unlinked: no new call
     // starts, and calls on the current task are counted. Returns that count.
     u32 mark_dead(const void* task);
 
     // The second half: waits until only @own_calls calls (those of the
-    // current task) still run. Then frees the entry unless any does. May sleep.
-    void wait_and_reclaim(u32 own_calls);
+    // current task) still run. When @own_calls is 0 the caller then frees
+    // the entry; otherwise the last own call does. May sleep.
+    void wait_for_calls(u32 own_calls);
 
     // The key removers sleep on; only its address matters.
     const void* wait_key() const { return &in_flight_; }
 
-    cxxrt::Counter delivered;   // messages handed to the callback
+    cxxrt::Counter delivered;   // messages handed to the callback; under the lock
     cxxrt::Counter dropped;     // messages for this id not delivered
     cxxrt::Counter send_errors; // failed sends with this id
 

@@ -80,47 +80,26 @@ Entry* Registry::unlink_oldest()
 void Registry::retire(Entry& entry)
 {
     const u32 own_calls = entry.mark_dead(cnxx_pf_current());
-    entry.wait_and_reclaim(own_calls);
+    entry.wait_for_calls(own_calls);
+    if (own_calls == 0)
+        reclaim(entry);
 }
 
-Result<void> Registry::dispatch(const cnxx_cb_id& id, void* message, void* sender)
+void Registry::reclaim(Entry& entry)
 {
-    CallFrame frame(cnxx_pf_current());
-    Entry* entry;
-    {
-        RcuReadGuard rcu;
-        entry = table_.find(id);
-        if (!entry)
-            return Error::from_errno(ENODEV);
-        if (!entry->enter(frame)) {
-            // Unlinked a moment ago and being removed.
-            entry->dropped.increment();
-            return Error::from_errno(ENODEV);
-        }
-    }
-    // The frame keeps the entry alive: removal waits for it, or leaves the
-    // freeing to it. The callback may sleep, send, and add or remove ids,
-    // its own included.
-    entry->delivered.increment();
-    cnxx_pf_invoke(entry->callback(), message, sender);
-    finish_call(*entry, frame);
-    return {};
+    // No call runs any more: the count is final.
+    retired_delivered_.add(entry.delivered.read());
+    entry.destroy_after_grace_period();
 }
 
-void Registry::finish_call(Entry& entry, CallFrame& frame)
+u64 Registry::delivered() const
 {
-    Entry::Exit exit;
-    {
-        // Once the frame is gone a waiting remover may free the entry, but
-        // only after a grace period, which this read section holds off
-        // until the wake below has been done.
-        RcuReadGuard rcu;
-        exit = entry.exit(frame);
-        if (exit == Entry::Exit::Wake)
-            cnxx_pf_wake(entry.wait_key());
-    }
-    if (exit == Entry::Exit::Reclaim)
-        entry.destroy_after_grace_period();
+    u64 total = retired_delivered_.read();
+    if (!buckets_)
+        return total;
+    RcuReadGuard rcu;
+    table_.for_each_rcu([&](const Entry& entry) { total += entry.delivered.read(); });
+    return total;
 }
 
 Result<u32> Registry::group_of(const cnxx_cb_id& id) const

@@ -5,6 +5,7 @@
 // taking it; receive and send paths take no mutex at all.
 #pragma once
 
+#include "../../cxxrt/errno.h"
 #include "../../cxxrt/intrusive_list.h"
 #include "../../cxxrt/lock.h"
 #include "../../cxxrt/rcu_hash.h"
@@ -48,7 +49,34 @@ public:
 
     // Calls the callback of @id with @message and @sender, holding no lock
     // during the call. -ENODEV if no live callback has that id. May sleep.
-    Result<void> dispatch(const cnxx_cb_id& id, void* message, void* sender);
+    // Inline: the receive path of every message.
+    Result<void> dispatch(const cnxx_cb_id& id, void* message, void* sender)
+    {
+        CXXRT_UNINITIALIZED CallFrame frame(cnxx_pf_current());
+        Entry* entry;
+        {
+            cxxrt::RcuReadGuard rcu;
+            entry = table_.find(id);
+            if (!entry)
+                return cxxrt::Error::from_errno(ENODEV);
+            if (!entry->enter(frame)) {
+                // Unlinked a moment ago and being removed.
+                entry->dropped.increment();
+                return cxxrt::Error::from_errno(ENODEV);
+            }
+        }
+        // The frame keeps the entry alive: removal waits for it, or leaves
+        // the freeing to it. The callback may sleep, send, and add or
+        // remove ids, its own included.
+        cnxx_pf_invoke(entry->callback(), message, sender);
+        finish_call(*entry, frame);
+        return {};
+    }
+
+    // Messages handed to callbacks: the live entries' counts plus those of
+    // freed entries. A snapshot; an entry being removed may be missed or
+    // counted twice while it is. Never sleeps.
+    u64 delivered() const;
 
     // The group of the callback registered for @id.
     // -ENODEV if none. Any context; never sleeps.
@@ -84,7 +112,26 @@ public:
 private:
     using Table = cxxrt::RcuHashTable<Entry, EntryHashTraits>;
 
-    void finish_call(Entry& entry, CallFrame& frame);
+    void finish_call(Entry& entry, CallFrame& frame)
+    {
+        Entry::Exit exit;
+        {
+            // Once the frame is gone a waiting remover may free the entry,
+            // but only after a grace period, which this read section holds
+            // off until the wake below has been done.
+            cxxrt::RcuReadGuard rcu;
+            exit = entry.exit(frame);
+            if (exit == Entry::Exit::Done) [[likely]]
+                return;
+            if (exit == Entry::Exit::Wake)
+                cnxx_pf_wake(entry.wait_key());
+        }
+        if (exit == Entry::Exit::Reclaim)
+            reclaim(entry);
+    }
+
+    // Frees a removed entry whose calls have all ended, keeping its count.
+    void reclaim(Entry& entry);
 
     cxxrt::Mutex mutex_;
     // Written under mutex_; read under RCU.
@@ -93,6 +140,8 @@ private:
     // Guarded by mutex_.
     cxxrt::IntrusiveList<Entry, RegistrationOrderTag> order_;
     ChangeLog changes_;
+    // delivered of every freed entry.
+    cxxrt::Counter retired_delivered_;
 };
 
 } // namespace cnxx

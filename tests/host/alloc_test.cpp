@@ -25,8 +25,9 @@ TEST_F(Allocation, CreateFailsAtEachStepWithoutLeaking)
         ++steps;
         EXPECT_EQ(fake::live_allocations(), live) << "after failing allocation " << nth;
     }
-    // The connector, two locks, the buckets and the work item.
-    EXPECT_EQ(steps, 5);
+    // The connector, two locks, the buckets, the per-CPU send counter and
+    // the work item.
+    EXPECT_EQ(steps, 6);
 }
 
 TEST_F(Allocation, AddFailsWithEnomem)

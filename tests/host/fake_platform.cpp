@@ -489,6 +489,37 @@ void cnxx_pf_bit_unlock(unsigned long* word)
     maybe_preempt();
 }
 
+struct cnxx_percpu_counter {
+    std::atomic<std::uint64_t> count{ 0 };
+};
+
+struct cnxx_percpu_counter* cnxx_pf_percpu_counter_create(void)
+{
+    might_sleep("percpu_counter_create");
+    if (should_fail())
+        return nullptr;
+    live.fetch_add(1);
+    return new cnxx_percpu_counter;
+}
+
+void cnxx_pf_percpu_counter_destroy(struct cnxx_percpu_counter* counter)
+{
+    if (!counter)
+        return;
+    live.fetch_sub(1);
+    delete counter;
+}
+
+void cnxx_pf_percpu_counter_inc(struct cnxx_percpu_counter* counter)
+{
+    counter->count.fetch_add(1, std::memory_order_relaxed);
+}
+
+cnxx_u64 cnxx_pf_percpu_counter_sum(const struct cnxx_percpu_counter* counter)
+{
+    return counter->count.load(std::memory_order_relaxed);
+}
+
 const void* cnxx_pf_current(void)
 {
     return &task_identity;

@@ -35,6 +35,32 @@ TEST_F(Receive, DeliversPointerIntoBufferAndSender)
     EXPECT_TRUE(core.recorder().acks().empty()); // no NLM_F_ACK
 }
 
+// rx_delivered and rx_messages are sums over the entries: an entry's
+// count must outlive the entry.
+TEST_F(Receive, CountsOfRemovedCallbacksAreKept)
+{
+    Core core;
+    ASSERT_EQ(core.add(5, 1), 0);
+    ASSERT_EQ(core.add(6, 1), 0);
+    for (int i = 0; i < 3; ++i) {
+        Bytes first = netlink(cn_message(5, 1));
+        core.receive(first);
+        Bytes second = netlink(cn_message(6, 1));
+        core.receive(second);
+    }
+    ASSERT_EQ(core.del(5, 1), 0);
+    Bytes unknown = netlink(cn_message(5, 1));
+    core.receive(unknown);
+    auto stats = core.stats();
+    EXPECT_EQ(stats.rx_delivered, 6u);
+    EXPECT_EQ(stats.rx_unknown, 1u);
+    EXPECT_EQ(stats.rx_messages, 7u);
+    ASSERT_EQ(core.del(6, 1), 0);
+    stats = core.stats();
+    EXPECT_EQ(stats.rx_delivered, 6u);
+    EXPECT_EQ(stats.rx_messages, 7u);
+}
+
 TEST_F(Receive, EveryMessageOfABuffer)
 {
     Core core;
