@@ -127,6 +127,13 @@ rel_cycle() {
 # the stressing tasks' allocations failing.
 rel_fault() {
 	rel_with_stress /cnxx/cnstress fault -t "$1" -p "$2" -s "$(rel_seed)"
+	rc=$?
+	# failing kmemleak's own allocations must not have switched it off
+	if dmesg | grep -q 'kmemleak: .*disabled'; then
+		echo "# kmemleak was disabled during fault injection"
+		rc=1
+	fi
+	return $rc
 }
 
 # rel_priv REQUESTS MESSAGES: what uid 65534 must not be able to do, and

@@ -1,0 +1,18 @@
+# The job of `make stress` on the debug kernels: long versions of the
+# reliability steps, then a leak scan. Lengths can be changed on the kernel
+# command line (CNXX_VM_APPEND): cnxx.stress_seconds=, cnxx.cycles=,
+# cnxx.fault_seconds=, cnxx.fuzz_count=, cnxx.priv_requests=,
+# cnxx.priv_messages=; cnxx.seed= replays a run.
+. /cnxx/guest/lib.sh
+. /cnxx/guest/steps.sh
+
+echo "KTAP version 1"
+echo "1..8"
+step load_cnxx load_cnxx
+step privileges rel_priv "$(rel_param priv_requests 20000)" "$(rel_param priv_messages 8192)"
+step concurrency rel_stress "$(rel_param stress_seconds 300)"
+step load_unload rel_cycle "$(rel_param cycles 300)"
+step fault_injection rel_fault "$(rel_param fault_seconds 60)" 10
+step fuzz rel_fuzz "$(rel_param fuzz_count 1000000)"
+step unload_cnxx unload_cnxx
+step kmemleak kmemleak_scan

@@ -1,0 +1,257 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * User-space helpers shared by cnstress and nlfuzz (static, header only:
+ * each program is built from a single C file).
+ */
+#ifndef CNXX_STRESSUTIL_H
+#define CNXX_STRESSUTIL_H
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <linux/connector.h>
+#include <linux/netlink.h>
+
+#include "cnxx_stressproto.h"
+
+#ifndef SOL_NETLINK
+#define SOL_NETLINK 270
+#endif
+
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#endif
+
+#define CNXX_STATS_FILE "/proc/net/cnxx_stats"
+#define STRESS_STATS_FILE STRESS_DEBUGFS "/stats"
+#define STRESS_CONTROL_FILE STRESS_DEBUGFS "/control"
+
+static inline double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* xorshift64*: small, fast, and the same sequence for the same seed. */
+static inline uint64_t rng_next(uint64_t *s)
+{
+	uint64_t x = *s;
+
+	x ^= x >> 12;
+	x ^= x << 25;
+	x ^= x >> 27;
+	*s = x;
+	return x * 0x2545F4914F6CDD1DULL;
+}
+
+static inline uint32_t rng_below(uint64_t *s, uint32_t n)
+{
+	return n ? (uint32_t)((rng_next(s) >> 32) % n) : 0;
+}
+
+static inline void rng_seed(uint64_t *s, uint64_t seed)
+{
+	*s = seed * 0x9E3779B97F4A7C15ULL + 0x632BE59BD9B4E019ULL;
+	if (!*s)
+		*s = 1;
+	rng_next(s);
+}
+
+/* A NETLINK_CONNECTOR socket, bound with an automatic port id; -1 on error. */
+static inline int cn_socket(int rcvbuf)
+{
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
+	int fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_CONNECTOR);
+
+	if (fd < 0)
+		return -1;
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		close(fd);
+		return -1;
+	}
+	if (rcvbuf > 0 &&
+	    setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof(rcvbuf)) < 0)
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
+	return fd;
+}
+
+static inline int cn_join(int fd, int group)
+{
+	return setsockopt(fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &group,
+			  sizeof(group));
+}
+
+/*
+ * Sends one cn_msg with id {@idx,@val}, @seq, @len data bytes, in one
+ * nlmsg with @flags. Returns 0 or -errno.
+ */
+static inline int cn_send(int fd, uint32_t idx, uint32_t val, uint32_t seq,
+			  const void *data, uint16_t len, uint16_t flags)
+{
+	char buf[NLMSG_SPACE(sizeof(struct cn_msg) + 65536)];
+	struct nlmsghdr *nlh = (struct nlmsghdr *)buf;
+	struct cn_msg *m = NLMSG_DATA(nlh);
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
+	size_t size = NLMSG_LENGTH(sizeof(*m) + len);
+
+	memset(buf, 0, NLMSG_SPACE(sizeof(*m) + len));
+	nlh->nlmsg_len = size;
+	nlh->nlmsg_type = NLMSG_DONE;
+	nlh->nlmsg_flags = flags;
+	nlh->nlmsg_seq = seq;
+	m->id.idx = idx;
+	m->id.val = val;
+	m->seq = seq;
+	m->len = len;
+	if (len)
+		memcpy(m->data, data, len);
+	if (sendto(fd, buf, size, 0, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+		return -errno;
+	return 0;
+}
+
+/* Reads "name value" lines of @file; returns @def if absent. */
+static inline long long kv_get(const char *file, const char *key, long long def)
+{
+	char line[256], name[128];
+	long long v, r = def;
+	FILE *f = fopen(file, "r");
+
+	if (!f)
+		return def;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%127s %lld", name, &v) == 2 && !strcmp(name, key)) {
+			r = v;
+			break;
+		}
+	}
+	fclose(f);
+	return r;
+}
+
+static inline int file_write(const char *file, const char *text)
+{
+	int fd = open(file, O_WRONLY | O_CLOEXEC);
+	ssize_t n;
+	int e;
+
+	if (fd < 0)
+		return -errno;
+	n = write(fd, text, strlen(text));
+	e = errno;
+	close(fd);
+	return n < 0 ? -e : 0;
+}
+
+static inline int file_read(const char *file, char *buf, size_t size)
+{
+	int fd = open(file, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, size - 1);
+	close(fd);
+	if (n < 0)
+		return -1;
+	buf[n] = '\0';
+	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
+		buf[--n] = '\0';
+	return 0;
+}
+
+static inline int have_cnxx(void)
+{
+	return access(CNXX_STATS_FILE, R_OK) == 0;
+}
+
+/* /proc/meminfo field in kB, or -1. */
+static inline long meminfo_kb(const char *key)
+{
+	char line[256];
+	size_t kl = strlen(key);
+	long v = -1;
+	FILE *f = fopen("/proc/meminfo", "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (!strncmp(line, key, kl) && line[kl] == ':') {
+			v = strtol(line + kl + 1, NULL, 10);
+			break;
+		}
+	}
+	fclose(f);
+	return v;
+}
+
+/*
+ * Waits up to @ms for a reply from the echo id with seq @seq and the
+ * payload @data; drops anything else. 1 if it came, 0 if not.
+ */
+static inline int cn_wait_echo(int fd, uint32_t seq, const void *data,
+			       uint16_t len, int ms)
+{
+	static char buf[1 << 17];
+	double end = now_s() + ms / 1000.0;
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+
+	while (now_s() < end) {
+		struct nlmsghdr *nlh;
+		ssize_t n;
+		int left;
+
+		if (poll(&p, 1, 50) <= 0)
+			continue;
+		n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
+		if (n < 0)
+			continue;
+		left = (int)n;
+		for (nlh = (struct nlmsghdr *)buf; NLMSG_OK(nlh, left);
+		     nlh = NLMSG_NEXT(nlh, left)) {
+			struct cn_msg *m = NLMSG_DATA(nlh);
+
+			if (nlh->nlmsg_type != NLMSG_DONE ||
+			    nlh->nlmsg_len < NLMSG_LENGTH(sizeof(*m)))
+				continue;
+			if (m->id.idx == STRESS_IDX && m->id.val == STRESS_VAL_ECHO &&
+			    m->seq == seq && m->ack == seq + 1 && m->len == len &&
+			    nlh->nlmsg_len >= NLMSG_LENGTH(sizeof(*m) + len) &&
+			    !memcmp(m->data, data, len))
+				return 1;
+		}
+	}
+	return 0;
+}
+
+/* One echo round trip on a fresh socket: the connector still works. */
+static inline int cn_echo_check(uint32_t seq)
+{
+	static const char payload[] = "cnxx still answers";
+	int fd = cn_socket(1 << 20), ok = 0, i;
+
+	if (fd < 0)
+		return 0;
+	for (i = 0; i < 3 && !ok; i++) {
+		if (cn_send(fd, STRESS_IDX, STRESS_VAL_ECHO, seq + i, payload,
+			    sizeof(payload), 0) < 0)
+			continue;
+		ok = cn_wait_echo(fd, seq + i, payload, sizeof(payload), 3000);
+	}
+	close(fd);
+	return ok;
+}
+
+#endif /* CNXX_STRESSUTIL_H */

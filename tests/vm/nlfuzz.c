@@ -1,0 +1,870 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * nlfuzz - malformed-input fuzzing and privilege checks for a connector.
+ *
+ *   nlfuzz fuzz [-n COUNT] [-s SEED] [-u PERCENT]
+ *       Sends COUNT random and structurally bad NETLINK_CONNECTOR datagrams
+ *       (short headers, lying nlmsg_len and cn_msg.len, oversize, several
+ *       messages per datagram, wrong ids, control-id garbage, with and
+ *       without NLM_F_ACK), PERCENT of them (default 20) from a child
+ *       running as uid 65534, while cnxx_stress.ko's kthreads (if loaded)
+ *       add and remove ids. Reproducible: the same SEED gives the same
+ *       datagrams. Then checks that the connector still answers (echo and
+ *       sink of cnxx_stress.ko) and prints the /proc/net/cnxx_stats deltas.
+ *   nlfuzz priv [-n REQUESTS] [-b MESSAGES]
+ *       As uid 65534: joining groups, notification requests, sending to
+ *       groups must be refused, and a flood of REQUESTS notification
+ *       requests (default 10000) and MESSAGES 16 KB messages (default 8192)
+ *       must not make the kernel keep memory.
+ *
+ * Figures are KTAP diagnostics ("# fuzz: ..."); exit status 0 on success.
+ */
+#define _GNU_SOURCE
+#include <grp.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+
+#include "cnxx_stressutil.h"
+
+#define NOBODY 65534
+#define BATCH 32
+#define MAXDGRAM 70000
+#define CN_HDR ((int)sizeof(struct cn_msg))
+#define NL_HDR ((int)NLMSG_HDRLEN)
+#define CTL_ID 0xffffffffu
+
+static int failures;
+
+#define out(...) do { printf(__VA_ARGS__); fflush(stdout); } while (0)
+
+static void fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("# FAIL: ");
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+	fflush(stdout);
+	failures++;
+}
+
+/* ------------------------------------------------------------------ */
+/* The generator                                                      */
+/* ------------------------------------------------------------------ */
+
+enum gen_kind {
+	G_RANDOM_SMALL,
+	G_RANDOM,
+	G_SHORT_HDR,
+	G_NLMSG_LEN_LIE,
+	G_CN_LEN_LIE,
+	G_OVERSIZE,
+	G_MULTI,
+	G_WRONG_ID,
+	G_CONTROL,
+	G_VALID,
+	G_NR,
+};
+
+static const char *const gen_names[G_NR] = {
+	"random-small", "random", "short-header", "nlmsg_len-lie",
+	"cn_len-lie", "oversize", "multi", "wrong-id", "control", "valid",
+};
+
+/* out of 100 */
+static const int gen_weight[G_NR] = { 7, 6, 8, 14, 14, 2, 14, 10, 16, 9 };
+
+static void fill_random(uint64_t *rng, void *p, size_t n)
+{
+	uint8_t *b = p;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		b[i] = (uint8_t)rng_next(rng);
+}
+
+static uint16_t gen_flags(uint64_t *rng)
+{
+	static const uint16_t pick[] = {
+		0, NLM_F_REQUEST, NLM_F_ACK, NLM_F_REQUEST | NLM_F_ACK,
+		NLM_F_ECHO | NLM_F_ACK, NLM_F_DUMP | NLM_F_REQUEST,
+		NLM_F_MULTI | NLM_F_ACK,
+	};
+
+	if (rng_below(rng, 16) == 0)
+		return (uint16_t)rng_next(rng);
+	return pick[rng_below(rng, ARRAY_SIZE(pick))] |
+	       (rng_below(rng, 2) ? NLM_F_ACK : 0);
+}
+
+static uint16_t gen_type(uint64_t *rng)
+{
+	static const uint16_t pick[] = {
+		NLMSG_DONE, NLMSG_DONE, NLMSG_DONE, NLMSG_DONE, 0, NLMSG_NOOP,
+		NLMSG_ERROR, NLMSG_OVERRUN, NLMSG_MIN_TYPE,
+	};
+
+	if (rng_below(rng, 16) == 0)
+		return (uint16_t)rng_next(rng);
+	return pick[rng_below(rng, ARRAY_SIZE(pick))];
+}
+
+/* An id: mostly ones that exist, some that could, some garbage. */
+static void gen_id(uint64_t *rng, struct cb_id *id)
+{
+	switch (rng_below(rng, 8)) {
+	case 0:
+		id->idx = STRESS_IDX;
+		id->val = STRESS_VAL_SINK;
+		break;
+	case 1:
+		id->idx = STRESS_IDX;
+		id->val = STRESS_VAL_ECHO;
+		break;
+	case 2:
+		id->idx = STRESS_IDX;
+		id->val = STRESS_VAL_DYN + rng_below(rng, STRESS_NDYN);
+		break;
+	case 3:
+		id->idx = CTL_ID;
+		id->val = CTL_ID;
+		break;
+	case 4:
+		id->idx = rng_below(rng, 32);
+		id->val = rng_below(rng, 8);
+		break;
+	case 5:
+		id->idx = CTL_ID;
+		id->val = (uint32_t)rng_next(rng);
+		break;
+	default:
+		id->idx = (uint32_t)rng_next(rng);
+		id->val = (uint32_t)rng_next(rng);
+		break;
+	}
+}
+
+/*
+ * Writes one well-formed nlmsg with a cn_msg of id @id and @dlen random
+ * data bytes at @p (room for @cap bytes). Returns its length, unaligned.
+ */
+static int put_msg(uint64_t *rng, uint8_t *p, int cap, const struct cb_id *id,
+		   int dlen)
+{
+	struct nlmsghdr *nlh = (struct nlmsghdr *)p;
+	struct cn_msg *m = (struct cn_msg *)(p + NL_HDR);
+	int len = NL_HDR + CN_HDR + dlen;
+
+	if (len > cap) {
+		dlen = cap - NL_HDR - CN_HDR;
+		if (dlen < 0)
+			return 0;
+		len = cap;
+	}
+	nlh->nlmsg_len = len;
+	nlh->nlmsg_type = gen_type(rng);
+	nlh->nlmsg_flags = gen_flags(rng);
+	nlh->nlmsg_seq = (uint32_t)rng_next(rng);
+	nlh->nlmsg_pid = rng_below(rng, 4) ? 0 : (uint32_t)rng_next(rng);
+	m->id = *id;
+	m->seq = (uint32_t)rng_next(rng);
+	m->ack = (uint32_t)rng_next(rng);
+	m->len = dlen;
+	m->flags = rng_below(rng, 4) ? 0 : (uint16_t)rng_next(rng);
+	fill_random(rng, m->data, dlen);
+	return len;
+}
+
+/* Garbage for the control id: struct cn_ctl_msg and ranges. */
+static int put_control(uint64_t *rng, uint8_t *p, int cap)
+{
+	struct cb_id id = { CTL_ID, CTL_ID };
+	uint32_t nidx, nval, ranges, i, *w;
+	int dlen, len;
+
+	switch (rng_below(rng, 6)) {
+	case 0: /* plausible */
+		nidx = 1 + rng_below(rng, 3);
+		nval = 1 + rng_below(rng, 3);
+		break;
+	case 1: /* (nidx + nval) * 8 overflows 32 bits */
+		nidx = 0x20000000u + rng_below(rng, 4);
+		nval = 0x20000000u - rng_below(rng, 4);
+		break;
+	case 2:
+		nidx = 0;
+		nval = rng_below(rng, 3);
+		break;
+	case 3: /* above any limit on ranges */
+		nidx = 30 + rng_below(rng, 100);
+		nval = rng_below(rng, 100);
+		break;
+	default:
+		nidx = (uint32_t)rng_next(rng);
+		nval = (uint32_t)rng_next(rng);
+		break;
+	}
+	ranges = (nidx + nval) & 0xff;
+	if (rng_below(rng, 4) == 0)
+		ranges = rng_below(rng, 64);
+	dlen = 16 + 8 * (int)ranges;
+	if (rng_below(rng, 5) == 0)
+		dlen = rng_below(rng, 40);
+	len = put_msg(rng, p, cap, &id, dlen);
+	if (len < NL_HDR + CN_HDR + 16)
+		return len;
+	w = (uint32_t *)(p + NL_HDR + CN_HDR);
+	w[0] = nidx;
+	w[1] = nval;
+	/* group: valid, zero (remove), out of range */
+	w[2] = rng_below(rng, 3) == 0 ? 0 :
+	       rng_below(rng, 2) ? 1 + rng_below(rng, 26) : (uint32_t)rng_next(rng);
+	w[3] = rng_below(rng, 2) ? 8 * (nidx + nval) :
+	       rng_below(rng, 2) ? 8 * ranges : (uint32_t)rng_next(rng);
+	for (i = 0; i < ranges && 16 + 8 * (int)i + 8 <= len - NL_HDR - CN_HDR; i++) {
+		uint32_t *r = w + 4 + 2 * i;
+
+		switch (rng_below(rng, 6)) {
+		case 0:
+			r[0] = rng_below(rng, 32);
+			r[1] = 1 + rng_below(rng, 4);
+			break;
+		case 5: /* around the ids cnxx_stress adds and removes */
+			r[0] = i < nidx ? STRESS_IDX - rng_below(rng, 2) :
+					  STRESS_VAL_DYN - 4 + rng_below(rng, 24);
+			r[1] = 1 + rng_below(rng, 8);
+			break;
+		case 1: /* wraps past 2^32 */
+			r[0] = 0xffffffffu - rng_below(rng, 4);
+			r[1] = 2 + rng_below(rng, 8);
+			break;
+		case 2:
+			r[0] = (uint32_t)rng_next(rng);
+			r[1] = 0;
+			break;
+		default:
+			r[0] = (uint32_t)rng_next(rng);
+			r[1] = (uint32_t)rng_next(rng);
+			break;
+		}
+	}
+	return len;
+}
+
+/* One message with some lie in it, for G_MULTI and friends. */
+static int put_bad(uint64_t *rng, uint8_t *p, int cap, int kind)
+{
+	struct nlmsghdr *nlh = (struct nlmsghdr *)p;
+	struct cn_msg *m = (struct cn_msg *)(p + NL_HDR);
+	struct cb_id id;
+	int len;
+
+	gen_id(rng, &id);
+	switch (kind) {
+	case G_NLMSG_LEN_LIE:
+		len = put_msg(rng, p, cap, &id, rng_below(rng, 64));
+		if (len < NL_HDR)
+			return len;
+		switch (rng_below(rng, 7)) {
+		case 0:
+			nlh->nlmsg_len = 0;
+			break;
+		case 1:
+			nlh->nlmsg_len = rng_below(rng, NL_HDR);
+			break;
+		case 2: /* a header but a short cn_msg */
+			nlh->nlmsg_len = NL_HDR + rng_below(rng, CN_HDR);
+			break;
+		case 3: /* longer than sent */
+			nlh->nlmsg_len = len + 1 + rng_below(rng, 100);
+			break;
+		case 4:
+			nlh->nlmsg_len = rng_below(rng, 2) ? 0xffffffffu : 0x7fffffffu;
+			break;
+		case 5: /* unaligned, inside */
+			nlh->nlmsg_len = len - 1 - rng_below(rng, 3);
+			break;
+		default:
+			nlh->nlmsg_len = (uint32_t)rng_next(rng);
+			break;
+		}
+		return len;
+	case G_CN_LEN_LIE:
+		len = put_msg(rng, p, cap, &id, rng_below(rng, 64));
+		if (len < NL_HDR + CN_HDR)
+			return len;
+		switch (rng_below(rng, 5)) {
+		case 0:
+			m->len += 1 + rng_below(rng, 16);
+			break;
+		case 1:
+			m->len = 0xffff;
+			break;
+		case 2:
+			m->len = m->len ? m->len - 1 : 0;
+			break;
+		case 3: /* fits the u16 and the limit, not the message */
+			m->len = 16384 - CN_HDR;
+			break;
+		default:
+			m->len = (uint16_t)rng_next(rng);
+			break;
+		}
+		return len;
+	case G_WRONG_ID:
+		id.idx = rng_below(rng, 2) ? (uint32_t)rng_next(rng) :
+					     rng_below(rng, 64);
+		id.val = (uint32_t)rng_next(rng);
+		return put_msg(rng, p, cap, &id, rng_below(rng, 128));
+	case G_CONTROL:
+		return put_control(rng, p, cap);
+	default:
+		return put_msg(rng, p, cap, &id, rng_below(rng, 128));
+	}
+}
+
+/* One datagram into @buf; returns its length. */
+static int gen(uint64_t *rng, uint8_t *buf, int *kind_out)
+{
+	int w = rng_below(rng, 100), kind = 0, len, n, i, off;
+
+	while (w >= gen_weight[kind]) {
+		w -= gen_weight[kind];
+		kind++;
+	}
+	*kind_out = kind;
+	switch (kind) {
+	case G_RANDOM_SMALL:
+		len = rng_below(rng, 65);
+		fill_random(rng, buf, len);
+		return len;
+	case G_RANDOM:
+		len = rng_below(rng, 2048);
+		fill_random(rng, buf, len);
+		/* sometimes a plausible header in front of the noise */
+		if (len >= NL_HDR && rng_below(rng, 2)) {
+			struct nlmsghdr *nlh = (struct nlmsghdr *)buf;
+
+			nlh->nlmsg_len = rng_below(rng, 2) ? (uint32_t)len :
+							 rng_below(rng, len + 64);
+			nlh->nlmsg_type = gen_type(rng);
+			nlh->nlmsg_flags = gen_flags(rng);
+		}
+		return len;
+	case G_SHORT_HDR:
+		len = put_bad(rng, buf, MAXDGRAM, G_VALID);
+		return rng_below(rng, NL_HDR + CN_HDR < len ? NL_HDR + CN_HDR : len);
+	case G_OVERSIZE: {
+		struct cb_id id;
+		int dlen = 16384 - CN_HDR + 1 + rng_below(rng, 64);
+
+		if (rng_below(rng, 8) == 0)
+			dlen = 16384 + rng_below(rng, MAXDGRAM - 16384 - NL_HDR - CN_HDR);
+		gen_id(rng, &id);
+		len = put_msg(rng, buf, MAXDGRAM, &id, dlen);
+		if (rng_below(rng, 2))
+			((struct cn_msg *)(buf + NL_HDR))->len =
+				rng_below(rng, 2) ? 0xffff : 16384;
+		return len;
+	}
+	case G_MULTI:
+		n = 2 + rng_below(rng, 7);
+		off = 0;
+		for (i = 0; i < n && off < 4096; i++) {
+			static const int kinds[] = {
+				G_VALID, G_VALID, G_NLMSG_LEN_LIE, G_CN_LEN_LIE,
+				G_WRONG_ID, G_CONTROL,
+			};
+			int k = kinds[rng_below(rng, ARRAY_SIZE(kinds))];
+
+			len = put_bad(rng, buf + off, 8192 - off, k);
+			/* mostly aligned, as netlink expects; sometimes not */
+			off += rng_below(rng, 8) ? (int)NLMSG_ALIGN(len) : len;
+		}
+		/* sometimes cut the last one short */
+		if (rng_below(rng, 4) == 0 && off > 1)
+			off -= 1 + rng_below(rng, off < 40 ? off - 1 : 40);
+		return off;
+	default:
+		return put_bad(rng, buf, MAXDGRAM, kind);
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* Sending and acks                                                   */
+/* ------------------------------------------------------------------ */
+
+struct fuzz_counts {
+	uint64_t sent, bytes, send_err, kinds[G_NR];
+	uint64_t err_hist[140];
+	uint64_t acks[140];	/* by -error; acks[0] = success */
+	uint64_t replies, overruns;
+};
+
+static void drain_acks(int fd, struct fuzz_counts *c)
+{
+	static char buf[1 << 17];
+
+	for (;;) {
+		ssize_t n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
+		struct nlmsghdr *nlh;
+		int left;
+
+		if (n < 0) {
+			if (errno == ENOBUFS) {
+				c->overruns++;
+				continue;
+			}
+			return;
+		}
+		left = (int)n;
+		for (nlh = (struct nlmsghdr *)buf; NLMSG_OK(nlh, left);
+		     nlh = NLMSG_NEXT(nlh, left)) {
+			if (nlh->nlmsg_type == NLMSG_ERROR &&
+			    nlh->nlmsg_len >= NLMSG_LENGTH(sizeof(int))) {
+				int e = -((struct nlmsgerr *)NLMSG_DATA(nlh))->error;
+
+				c->acks[e >= 0 && e < 140 ? e : 139]++;
+			} else {
+				c->replies++;
+			}
+		}
+	}
+}
+
+static int fuzz_socket(int variant)
+{
+	int fd = cn_socket(2 << 20), one = 1;
+
+	if (fd < 0)
+		return -1;
+	/* half the sockets get capped, extended acks */
+	if (variant & 1) {
+		setsockopt(fd, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
+		setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
+	}
+	return fd;
+}
+
+static void fuzz_run(uint64_t seed, uint64_t count, struct fuzz_counts *c)
+{
+	static uint8_t bufs[BATCH][MAXDGRAM];
+	struct mmsghdr msgs[BATCH];
+	struct iovec iov[BATCH];
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
+	uint64_t rng, done = 0;
+	int fds[2] = { fuzz_socket(0), fuzz_socket(1) }, b = 0, k;
+
+	if (fds[0] < 0 || fds[1] < 0) {
+		fail("fuzz: socket: %s", strerror(errno));
+		return;
+	}
+	rng_seed(&rng, seed);
+	while (done < count) {
+		int n = count - done < BATCH ? (int)(count - done) : BATCH;
+		int fd = fds[b++ & 1], i;
+
+		for (i = 0; i < n; i++) {
+			iov[i].iov_base = bufs[i];
+			iov[i].iov_len = gen(&rng, bufs[i], &k);
+			c->kinds[k]++;
+			c->bytes += iov[i].iov_len;
+			memset(&msgs[i], 0, sizeof(msgs[i]));
+			msgs[i].msg_hdr.msg_iov = &iov[i];
+			msgs[i].msg_hdr.msg_iovlen = 1;
+			msgs[i].msg_hdr.msg_name = &sa;
+			msgs[i].msg_hdr.msg_namelen = sizeof(sa);
+		}
+		/* sendmmsg stops at the first error: go on after it */
+		for (i = 0; i < n;) {
+			int r = sendmmsg(fd, msgs + i, n - i, 0);
+
+			if (r < 0) {
+				c->err_hist[errno < 140 ? errno : 139]++;
+				c->send_err++;
+				r = 1;
+			}
+			i += r;
+		}
+		done += n;
+		c->sent += n;
+		drain_acks(fds[0], c);
+		drain_acks(fds[1], c);
+	}
+	drain_acks(fds[0], c);
+	drain_acks(fds[1], c);
+	for (k = 0; k < 140; k++) {
+		/* empty datagrams, full buffers, above the socket's sndbuf */
+		if (!c->err_hist[k] || k == ENODATA || k == ENOBUFS ||
+		    k == ENOMEM || k == EMSGSIZE)
+			continue;
+		fail("fuzz: %llu sends failed with %s", (unsigned long long)c->err_hist[k],
+		     strerror(k));
+	}
+	close(fds[0]);
+	close(fds[1]);
+}
+
+static void print_counts(const char *who, uint64_t seed,
+			 const struct fuzz_counts *c, double secs)
+{
+	char line[1024];
+	int i, o;
+
+	out("# fuzz: %s: %llu datagrams (%llu bytes), seed %llu, %.1f s (%.0f/s)\n",
+	    who, (unsigned long long)c->sent, (unsigned long long)c->bytes,
+	    (unsigned long long)seed, secs, secs > 0 ? c->sent / secs : 0);
+	o = snprintf(line, sizeof(line), "# fuzz: %s: kinds", who);
+	for (i = 0; i < G_NR; i++)
+		o += snprintf(line + o, sizeof(line) - o, " %s %llu", gen_names[i],
+			      (unsigned long long)c->kinds[i]);
+	out("%s\n", line);
+	o = snprintf(line, sizeof(line), "# fuzz: %s: acks", who);
+	for (i = 0; i < 140; i++)
+		if (c->acks[i])
+			o += snprintf(line + o, sizeof(line) - o, " %s%s %llu",
+				      i ? "-" : "", i ? strerrorname_np(i) : "ok",
+				      (unsigned long long)c->acks[i]);
+	o += snprintf(line + o, sizeof(line) - o,
+		      "; replies %llu; ack overruns %llu; send errors %llu",
+		      (unsigned long long)c->replies,
+		      (unsigned long long)c->overruns,
+		      (unsigned long long)c->send_err);
+	for (i = 0; i < 140; i++)
+		if (c->err_hist[i])
+			o += snprintf(line + o, sizeof(line) - o, " %s %llu",
+				      strerrorname_np(i),
+				      (unsigned long long)c->err_hist[i]);
+	out("%s\n", line);
+}
+
+static const char *const stat_keys[] = {
+	"rx_messages", "rx_delivered", "rx_invalid", "rx_oversize",
+	"rx_unknown", "rx_control", "rx_denied", "tx_messages", "tx_errors",
+	"callbacks", "notify_requests", "notify_sent", "notify_failed",
+};
+#define NSTATS ARRAY_SIZE(stat_keys)
+
+static void stats_read(long long *v)
+{
+	size_t i;
+
+	for (i = 0; i < NSTATS; i++)
+		v[i] = kv_get(CNXX_STATS_FILE, stat_keys[i], 0);
+}
+
+static void setuid_nobody(void)
+{
+	if (setgroups(0, NULL) || setgid(NOBODY) || setuid(NOBODY) ||
+	    geteuid() != NOBODY) {
+		printf("# FAIL: cannot become uid %d: %s\n", NOBODY,
+		       strerror(errno));
+		exit(1);
+	}
+}
+
+/* The connector answers and delivers after the fuzzing. */
+static void liveness(void)
+{
+	long long sink0;
+	int fd, i, sent = 0;
+
+	if (access(STRESS_STATS_FILE, R_OK)) {
+		out("# fuzz: cnxx_stress not loaded: no check that the connector still works\n");
+		return;
+	}
+	if (!cn_echo_check(0xf022))
+		fail("fuzz: no echo reply after fuzzing");
+	sink0 = kv_get(STRESS_STATS_FILE, "sink", -1);
+	fd = cn_socket(0);
+	for (i = 0; i < 100; i++)
+		sent += !cn_send(fd, STRESS_IDX, STRESS_VAL_SINK, i, "x", 1, 0);
+	close(fd);
+	if (kv_get(STRESS_STATS_FILE, "sink", -1) - sink0 != 100 || sent != 100)
+		fail("fuzz: sink got %lld of %d messages after fuzzing",
+		     kv_get(STRESS_STATS_FILE, "sink", -1) - sink0, sent);
+	else
+		out("# fuzz: after fuzzing: echo answered, sink got 100 of 100\n");
+}
+
+static int run_fuzz(uint64_t count, uint64_t seed, int unpriv_pct)
+{
+	uint64_t n_unpriv = count * unpriv_pct / 100, n_root = count - n_unpriv;
+	uint64_t seed2 = seed ^ 0x6e6f626f6479ULL;	/* "nobody" */
+	long long s0[NSTATS], s1[NSTATS];
+	struct fuzz_counts c;
+	int cnxx = have_cnxx(), status, kthreads;
+	char line[1024];
+	double t;
+	pid_t pid;
+	size_t i;
+	int o;
+
+	out("# fuzz: seed %llu, %llu datagrams as root, %llu as uid %d (seed %llu)\n",
+	    (unsigned long long)seed, (unsigned long long)n_root,
+	    (unsigned long long)n_unpriv, NOBODY, (unsigned long long)seed2);
+	if (cnxx)
+		stats_read(s0);
+
+	/* ids come and go under the fuzzing: cnxx_stress's kthreads */
+	kthreads = !file_write(STRESS_CONTROL_FILE, "start");
+	memset(&c, 0, sizeof(c));
+	t = now_s();
+	fuzz_run(seed, n_root, &c);
+	print_counts("root", seed, &c, now_s() - t);
+
+	pid = fork();
+	if (pid == 0) {
+		setuid_nobody();
+		memset(&c, 0, sizeof(c));
+		t = now_s();
+		fuzz_run(seed2, n_unpriv, &c);
+		print_counts("uid 65534", seed2, &c, now_s() - t);
+		exit(failures ? 1 : 0);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
+	    WEXITSTATUS(status))
+		fail("fuzz: the unprivileged part failed");
+	else
+		out("# fuzz: %llu datagrams in all\n", (unsigned long long)count);
+
+	if (kthreads) {
+		file_write(STRESS_CONTROL_FILE, "stop");
+		out("# fuzz: meanwhile ids added %lld, removed %lld; violations %lld; bad ids %lld\n",
+		    kv_get(STRESS_STATS_FILE, "add_ok", 0),
+		    kv_get(STRESS_STATS_FILE, "del", 0),
+		    kv_get(STRESS_STATS_FILE, "viol_call_after_del", 0) +
+		    kv_get(STRESS_STATS_FILE, "viol_running_at_del", 0) +
+		    kv_get(STRESS_STATS_FILE, "viol_del_during_call", 0),
+		    kv_get(STRESS_STATS_FILE, "bad_id", 0));
+		if (kv_get(STRESS_STATS_FILE, "viol_call_after_del", 0) ||
+		    kv_get(STRESS_STATS_FILE, "viol_running_at_del", 0) ||
+		    kv_get(STRESS_STATS_FILE, "viol_del_during_call", 0) ||
+		    kv_get(STRESS_STATS_FILE, "bad_id", 0) ||
+		    kv_get(STRESS_STATS_FILE, "add_einval", 0))
+			fail("fuzz: callbacks ran for removed or wrong ids");
+	}
+	if (cnxx) {
+		stats_read(s1);
+		o = snprintf(line, sizeof(line), "# fuzz: cnxx_stats deltas:");
+		for (i = 0; i < NSTATS; i++)
+			o += snprintf(line + o, sizeof(line) - o, " %s %+lld",
+				      stat_keys[i], s1[i] - s0[i]);
+		out("%s\n", line);
+		if (s1[0] - s0[0] <= 0 || s1[2] - s0[2] <= 0)
+			fail("fuzz: cnxx saw no messages or no invalid ones");
+	}
+	liveness();
+	return failures ? -1 : 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* priv                                                               */
+/* ------------------------------------------------------------------ */
+
+static int kernel_at_least(int major, int minor)
+{
+	struct utsname u;
+	int ma = 0, mi = 0;
+
+	uname(&u);
+	if (sscanf(u.release, "%d.%d", &ma, &mi) != 2)
+		return 0;
+	return ma > major || (ma == major && mi >= minor);
+}
+
+static int ctl_request(int fd, uint32_t first, uint32_t group, uint16_t flags)
+{
+	uint32_t req[8] = { 1, 1, group, 16, first, 1, 0, 0xffffffffu };
+
+	return cn_send(fd, CTL_ID, CTL_ID, first, req, sizeof(req), flags);
+}
+
+/* Runs as uid 65534. */
+static void priv_child(int flood, int nbig, int cnxx, long long denied0)
+{
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
+	struct fuzz_counts c;
+	char joined[256] = "", refused[256] = "";
+	int fd, g, jo = 0, ro = 0, one_allowed = kernel_at_least(6, 6);
+	long free0, slab0, free1, slab1;
+	static char big[16384];
+	long long req0, bytes = 0;
+	double t;
+
+	setuid_nobody();
+
+	/* Joining: bind() with a group mask, and NETLINK_ADD_MEMBERSHIP. */
+	for (g = 1; g <= CN_NETLINK_USERS + 0xf; g++) {
+		int b_ok, s_ok;
+
+		fd = socket(AF_NETLINK, SOCK_DGRAM, NETLINK_CONNECTOR);
+		sa.nl_groups = g <= 32 ? 1u << (g - 1) : 0;
+		b_ok = bind(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0;
+		if (!b_ok && errno != EPERM)
+			fail("priv: bind to group %d: %s, want EPERM", g,
+			     strerror(errno));
+		close(fd);
+		fd = cn_socket(0);
+		s_ok = !cn_join(fd, g);
+		if (!s_ok && errno != EPERM)
+			fail("priv: joining group %d: %s, want EPERM", g,
+			     strerror(errno));
+		close(fd);
+		if (b_ok || s_ok) {
+			jo += snprintf(joined + jo, sizeof(joined) - jo, " %d%s", g,
+				       b_ok && s_ok ? "" : b_ok ? "(bind)" : "(sockopt)");
+			/* 6.6+ lets everyone listen to process events */
+			if (!(g == CN_IDX_PROC && one_allowed))
+				fail("priv: uid %d could join group %d", NOBODY, g);
+		} else {
+			ro += snprintf(refused + ro, sizeof(refused) - ro, " %d", g);
+		}
+	}
+	out("# priv: groups refused to uid %d:%s\n", NOBODY, refused);
+	out("# priv: groups joined by uid %d:%s%s\n", NOBODY, jo ? joined : " none",
+	    one_allowed ? " (group 1 is open on 6.6+)" : "");
+
+	/* Sending to a group needs the right too. */
+	fd = cn_socket(0);
+	sa.nl_groups = 1u << (STRESS_IDX - 1);
+	if (sendto(fd, big, 64, 0, (struct sockaddr *)&sa, sizeof(sa)) >= 0)
+		fail("priv: uid %d could send to group %d", NOBODY, STRESS_IDX);
+	else if (errno != EPERM)
+		fail("priv: sending to a group: %s, want EPERM", strerror(errno));
+	else
+		out("# priv: sending to group %d: EPERM\n", STRESS_IDX);
+
+	if (!cnxx) {
+		out("# priv: no /proc/net/cnxx_stats: notification checks skipped\n");
+		close(fd);
+		exit(failures ? 1 : 0);
+	}
+
+	/* A notification request with NLM_F_ACK: -EPERM. */
+	memset(&c, 0, sizeof(c));
+	drain_acks(fd, &c);
+	memset(&c, 0, sizeof(c));
+	if (ctl_request(fd, 1000, 20, NLM_F_ACK))
+		fail("priv: sending a request: %s", strerror(errno));
+	usleep(200000);
+	drain_acks(fd, &c);
+	if (c.acks[EPERM] != 1)
+		fail("priv: notification request: no -EPERM ack (ok %llu, EPERM %llu)",
+		     (unsigned long long)c.acks[0], (unsigned long long)c.acks[EPERM]);
+	else
+		out("# priv: notification request as uid %d: -EPERM ack\n", NOBODY);
+	close(fd);
+
+	/* Flood: requests and 16 KB messages; the kernel must keep nothing. */
+	req0 = kv_get(CNXX_STATS_FILE, "notify_requests", 0);
+	free0 = meminfo_kb("MemFree");
+	slab0 = meminfo_kb("Slab");
+	fd = cn_socket(0);
+	t = now_s();
+	for (g = 0; g < flood; g++) {
+		ctl_request(fd, 2000 + g, 1 + g % 26, g & 1 ? NLM_F_ACK : 0);
+		if (g % 64 == 0) {
+			memset(&c, 0, sizeof(c));
+			drain_acks(fd, &c);
+		}
+	}
+	/* more than the debug caches (KASAN quarantine) could hide */
+	for (g = 0; g < nbig; g++) {
+		cn_send(fd, g & 8 ? STRESS_IDX : 77, STRESS_VAL_SINK, g, big,
+			sizeof(big) - CN_HDR - NL_HDR, g & 4 ? NLM_F_ACK : 0);
+		bytes += sizeof(big);
+		if (g % 64 == 0) {
+			memset(&c, 0, sizeof(c));
+			drain_acks(fd, &c);
+		}
+	}
+	close(fd);
+	usleep(500000);
+	free1 = meminfo_kb("MemFree");
+	slab1 = meminfo_kb("Slab");
+	out("# priv: flood as uid %d: %d requests, %d messages of 16 KB (%lld MB) in %.1f s; notify_requests %lld -> %lld; rx_denied +%lld\n",
+	    NOBODY, flood, nbig, bytes >> 20, now_s() - t, req0,
+	    kv_get(CNXX_STATS_FILE, "notify_requests", 0),
+	    kv_get(CNXX_STATS_FILE, "rx_denied", 0) - denied0);
+	out("# priv: memory: MemFree %ld -> %ld kB (%+ld), Slab %ld -> %ld kB (%+ld)\n",
+	    free0, free1, free1 - free0, slab0, slab1, slab1 - slab0);
+	if (kv_get(CNXX_STATS_FILE, "notify_requests", 0) != req0)
+		fail("priv: uid %d added notification requests", NOBODY);
+	if (kv_get(CNXX_STATS_FILE, "rx_denied", 0) - denied0 < flood)
+		fail("priv: rx_denied grew by less than the %d requests", flood);
+	/*
+	 * Bounded, whatever the debug caches keep (KASAN's quarantine holds
+	 * up to 1/32 of memory): with -b 8192, 128 MB were sent.
+	 */
+	if (slab1 - slab0 > 64 * 1024 || free0 - free1 > 96 * 1024)
+		fail("priv: memory grew by Slab %+ld kB, MemFree %+ld kB",
+		     slab1 - slab0, free1 - free0);
+	exit(failures ? 1 : 0);
+}
+
+static int run_priv(int flood, int nbig)
+{
+	int cnxx = have_cnxx(), status;
+	long long denied0 = kv_get(CNXX_STATS_FILE, "rx_denied", 0);
+	pid_t pid;
+
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0)
+		priv_child(flood, nbig, cnxx, denied0);
+	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
+	    WEXITSTATUS(status))
+		return -1;
+	return 0;
+}
+
+static void usage(void)
+{
+	fprintf(stderr, "usage: nlfuzz fuzz [-n COUNT] [-s SEED] [-u PERCENT]\n"
+			"       nlfuzz priv [-n REQUESTS] [-b MESSAGES]\n");
+	exit(2);
+}
+
+int main(int argc, char **argv)
+{
+	uint64_t count = 100000, seed = (uint64_t)time(NULL) ^ getpid();
+	int unpriv = 20, opt, rc, n_set = 0, nbig = 8192;
+	const char *mode;
+
+	if (argc < 2)
+		usage();
+	mode = argv[1];
+	optind = 2;
+	while ((opt = getopt(argc, argv, "n:s:u:b:")) != -1) {
+		switch (opt) {
+		case 'b':
+			nbig = atoi(optarg);
+			break;
+		case 'n':
+			count = strtoull(optarg, NULL, 0);
+			n_set = 1;
+			break;
+		case 's':
+			seed = strtoull(optarg, NULL, 0);
+			break;
+		case 'u':
+			unpriv = atoi(optarg);
+			break;
+		default:
+			usage();
+		}
+	}
+	if (unpriv < 0 || unpriv > 100)
+		usage();
+	if (!strcmp(mode, "fuzz"))
+		rc = run_fuzz(count, seed, unpriv);
+	else if (!strcmp(mode, "priv"))
+		rc = run_priv(n_set ? (int)count : 10000, nbig);
+	else
+		usage();
+	out("# nlfuzz %s: %s\n", mode, rc || failures ? "FAILED" : "passed");
+	return rc || failures ? 1 : 0;
+}
