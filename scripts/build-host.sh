@@ -47,7 +47,8 @@ fuzz)
 		corpus=$build/fuzz/corpus-$name
 		mkdir -p "$corpus"
 		cp -n "$CNXX_ROOT/tests/fuzz/corpus/$name"/* "$corpus/" 2>/dev/null || true
-		if "$fuzzer" -max_total_time="$secs" -print_final_stats=1 "$corpus" \
+		if "$fuzzer" -max_total_time="$secs" -print_final_stats=1 \
+			-artifact_prefix="$build/fuzz/$name-" "$corpus" \
 			>"$build/fuzz/$name.log" 2>&1; then
 			runs=$(grep -oE 'stat::number_of_executed_units: *[0-9]+' "$build/fuzz/$name.log" | grep -oE '[0-9]+$')
 			echo "ok $name: ${runs:-?} inputs in ${secs} s, no crash"
