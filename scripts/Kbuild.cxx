@@ -4,8 +4,7 @@
 # the kernel's own C flags (so the config decides code model, fentry,
 # retpolines, return thunks, ...) minus the C-only ones, and adds what a
 # freestanding C++ without exceptions, RTTI or libstdc++ needs. C++ sources
-# include no kernel header and only their own headers, by relative path, so
-# no include path is passed at all.
+# include no kernel header, only their own headers by relative path.
 
 # The compiler that matches $(CC): g++ for gcc, clang++ for clang.
 CNXX_CXX ?= $(patsubst %clang,%clang++,$(patsubst %gcc,%g++,$(CC)))
@@ -29,17 +28,27 @@ cnxx-cxx-flags := -std=gnu++17 -ffreestanding -fno-exceptions -fno-rtti \
 	-Wno-missing-field-initializers $(cnxx-cxx-opt)
 
 
-# Inline functions and templates land in COMDAT sections that the linker
-# may discard, leaving dangling __mcount_loc entries: no ftrace in C++.
+# The flags every C object of this module gets, per object: the config's
+# code generation plus the KASAN, UBSAN, KCSAN and KCOV flags with their
+# per-file opt-outs (KASAN_SANITIZE_foo.o := n, ...), minus the C-only flags.
+# Inline functions and templates land in COMDAT sections that the linker may
+# discard, leaving dangling __mcount_loc entries: no ftrace in C++.
 cxx_flags = -Wp,-MMD,$(depfile) $(NOSTDINC_FLAGS) \
 	$(filter-out $(cnxx-c-only-flags) $(CC_FLAGS_FTRACE),\
-		$(KBUILD_CFLAGS) $(KBUILD_CFLAGS_MODULE)) \
-	$(cnxx-cxx-flags)
+		$(_c_flags) $(modkern_cflags)) \
+	$(basename_flags) $(modname_flags) $(cnxx-cxx-flags)
 
+# objtool as for C: per object, or on the linked module when the config
+# delays it (IBT, LTO); objtool-enabled is Kbuild's own per-object switch.
 quiet_cmd_cxx_o_cpp = C++ [M]  $@
-      cmd_cxx_o_cpp = $(CNXX_CXX) $(cxx_flags) -c -o $@ $<
+      cmd_cxx_o_cpp = $(CNXX_CXX) $(cxx_flags) -c -o $@ $< $(cmd_objtool)
+
+define rule_cxx_o_cpp
+	$(call cmd_and_fixdep,cxx_o_cpp)
+	$(call cmd,gen_objtooldep)
+endef
 
 $(obj)/%.o: $(src)/%.cpp FORCE
-	$(call if_changed_dep,cxx_o_cpp)
+	$(call if_changed_rule,cxx_o_cpp)
 
 targets += $(cnxx-cxx)

@@ -11,7 +11,11 @@ set -euo pipefail
 
 mode=${1:?usage: build-host.sh test|fuzz|tools}
 build=$CNXX_ROOT/build
-need_pkgs "${HOST_TEST_PKGS[@]}"
+case "$mode" in
+test) need base host-tests tools ;;
+fuzz) need base fuzz ;;
+tools) need base tools ;;
+esac
 
 cmake_build() { # DIR ARGS...
 	local dir=$1

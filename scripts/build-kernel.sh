@@ -3,9 +3,12 @@
 #
 #   scripts/build-kernel.sh 6.1|6.12 [base|debug]
 #
-# Source comes from Debian's linux-source-X package. The build directory is
-# cached under $CNXX_CACHE/kernels keyed by the package version and a hash of
-# the config fragments and this script, so a second run does not rebuild.
+# Source comes from Debian's linux-source-X package. The config is tinyconfig
+# plus the fragments in scripts/kconfig: FLAVOR.config and FLAVOR-SERIES.config
+# for base and, for debug, for both. An option a fragment asks for that the
+# kernel drops (unmet dependency, renamed) fails the build. The build
+# directory is cached under $CNXX_CACHE/kernels keyed by the package version
+# and a hash of the fragments and this script, so a second run does not rebuild.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -14,14 +17,21 @@ flavor=${2:-base}
 case "$series" in 6.1 | 6.12) ;; *) die "unsupported kernel series '$series' (6.1 or 6.12)" ;; esac
 case "$flavor" in base | debug) ;; *) die "unknown flavor '$flavor' (base or debug)" ;; esac
 
-need_pkgs "linux-source-$series" "${KERNEL_BUILD_PKGS[@]}"
+need base kernel "source-$series"
 
 pkgver=$(dpkg-query -W -f='${Version}' "linux-source-$series")
-frags=("$CNXX_ROOT/scripts/kconfig/base.config")
-[ "$flavor" = debug ] && frags+=("$CNXX_ROOT/scripts/kconfig/debug.config")
-key=$(cat "${frags[@]}" "$0" | sha256sum | cut -c1-12)
+frags=()
+for f in base ${flavor/base/}; do
+	for p in "$f.config" "$f-$series.config"; do
+		[ -f "$CNXX_ROOT/scripts/kconfig/$p" ] && frags+=("$CNXX_ROOT/scripts/kconfig/$p")
+	done
+done
+# Bump when the way a kernel is configured or built changes.
+recipe=2
+key=$( (echo "$recipe"; cat "${frags[@]}") | sha256sum | cut -c1-12)
 src=$CNXX_CACHE/src/linux-$pkgver
 build=$CNXX_CACHE/kernels/$series-$pkgver-$flavor-$key
+units=$CNXX_CACHE/kernels/.units-$series-$flavor
 
 if [ -f "$build/.cnxx-done" ]; then
 	echo "$build"
@@ -31,34 +41,44 @@ fi
 mkdir -p "$CNXX_CACHE/src" "$CNXX_CACHE/kernels"
 exec 9>"$CNXX_CACHE/kernels/.lock-$series-$flavor"
 flock 9
+[ -f "$build/.cnxx-done" ] && { echo "$build"; exit 0; }
 
 if [ ! -f "$src/.cnxx-extracted" ]; then
-	log "extracting linux-source-$series $pkgver"
 	rm -rf "$src" "$src.tmp"
 	mkdir -p "$src.tmp"
-	tar -C "$src.tmp" --strip-components=1 -xf "/usr/src/linux-source-$series.tar.xz"
+	# about 80,000 files in either series
+	run_watched "extracting linux-source-$series $pkgver" "$CNXX_CACHE/src/extract-$series.log" \
+		80000 . tar -C "$src.tmp" --strip-components=1 -xvf "/usr/src/linux-source-$series.tar.xz"
 	touch "$src.tmp/.cnxx-extracted"
 	mv "$src.tmp" "$src"
 fi
 
-log "building $series ($flavor) in $build"
 rm -rf "$build"
 mkdir -p "$build"
 kmake() { make -s -C "$src" O="$build" "$@"; }
 kmake tinyconfig >/dev/null
 "$src/scripts/kconfig/merge_config.sh" -m -O "$build" "$build/.config" "${frags[@]}" >/dev/null
 kmake olddefconfig >/dev/null
-for f in "${frags[@]}"; do
-	# Catch options the kernel silently dropped (renamed, unmet dependency).
-	grep -E '^CONFIG_[A-Z0-9_]+=' "$f" | while IFS= read -r line; do
-		grep -qx "$line" "$build/.config" || log "note: $line not set in $series config"
-	done
-done
+dropped=$(cat "${frags[@]}" | sed -nE 's/^(CONFIG_[A-Z0-9_]+=.*)$/\1/p; s/^# (CONFIG_[A-Z0-9_]+) is not set$/\1=n/p' |
+	while IFS= read -r want; do
+		case $want in
+		*=n) ! grep -qE "^${want%=n}=" "$build/.config" || echo "${want%=n} (asked: not set)" ;;
+		*) grep -qxF "$want" "$build/.config" || echo "$want" ;;
+		esac
+	done)
+[ -z "$dropped" ] || die "the $series kernel dropped options the $flavor config asks for" \
+	"(unmet dependency or renamed): $(echo $dropped)"
+
+# Progress: compiled units against the count of the last build of this kind.
+total=$(cat "$units" 2>/dev/null || echo 0)
 start=$SECONDS
-kmake -j"$(nproc)" bzImage modules >"$build/build.log" 2>&1 || {
-	tail -40 "$build/build.log" >&2
+run_watched "building $series ($flavor)" "$build/build.log" "$total" '^  (CC|AS|LD|AR) ' \
+	make -C "$src" O="$build" -j"$(nproc)" bzImage modules || {
+	grep -E 'error|Error' "$build/build.log" | head -20 >&2
+	tail -20 "$build/build.log" >&2
 	die "kernel build failed ($build/build.log)"
 }
+grep -cE '^  (CC|AS|LD|AR) ' "$build/build.log" >"$units" || true
 log "built $series ($flavor) in $((SECONDS - start)) s"
 touch "$build/.cnxx-done"
 echo "$build"

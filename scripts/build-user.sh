@@ -11,7 +11,7 @@ set -euo pipefail
 ksrc=${1:?usage: build-user.sh KERNEL_SOURCE DEST}
 dest=${2:?usage: build-user.sh KERNEL_SOURCE DEST}
 out=$CNXX_OUT/user
-need_pkgs "${HOST_TEST_PKGS[@]}"
+need base tools
 mkdir -p "$out" "$dest"
 
 cc_static() { # OUT SRC...

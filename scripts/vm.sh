@@ -16,7 +16,7 @@ flavor=${2:?usage: vm.sh KERNEL FLAVOR JOB}
 job=${3:?usage: vm.sh KERNEL FLAVOR JOB}
 [ -f "$CNXX_ROOT/scripts/guest/$job.sh" ] || die "no guest job '$job'"
 
-need_pkgs "${VM_PKGS[@]}"
+need base vm
 kdir=$("$CNXX_ROOT"/scripts/build-kernel.sh "$kernel" "$flavor")
 ksrc=$(readlink -f "$kdir/source")
 stage=$CNXX_OUT/$kernel-$flavor
