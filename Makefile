@@ -11,8 +11,10 @@
 #   make stress       long stress, fuzzing and fault-injection runs
 #   make tools        cnctl and libcnxx for this machine
 #   make install      module, headers and cnctl (as root)
+#   make deps         install every Debian package the project uses
+#   make cleanroom    run `make demo` and `make check` in a fresh Debian root
 #
-# Missing Debian packages are installed when run as root.
+# Missing Debian packages (scripts/packages) are installed when run as root.
 
 KERNEL ?= 6.1
 ifeq ($(origin KDIR),undefined)
@@ -38,6 +40,12 @@ tools:
 
 check:
 	scripts/check.sh
+
+deps:
+	scripts/deps.sh
+
+cleanroom:
+	scripts/cleanroom.sh
 
 demo:
 	scripts/demo.sh
@@ -73,4 +81,5 @@ clean:
 		-o -name Module.symvers \) -not -path './.git/*' -delete
 	rm -rf $(BUILD) out
 
-.PHONY: all module tests-modules tools check demo bench stress install uninstall clean
+.PHONY: all module tests-modules tools check deps cleanroom demo bench stress install \
+	uninstall clean

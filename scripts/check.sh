@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# `make check`: host unit tests and fuzzing, then KUnit + the VM suite on the
-# 6.1 and 6.12 test kernels, then the short reliability job on the debug
-# kernel. Ends with one line "N passed, N failed" over everything, and a
-# non-zero status if anything failed.
+# `make check`: installs what is missing and builds the test kernels (each
+# step timed), host unit tests and fuzzing, then KUnit + the VM suite on the
+# 6.1 and 6.12 test kernels, the short reliability job on the debug kernel,
+# and last the audit of the packages all of these used. Ends with one line
+# "N passed, N failed" over everything, and a non-zero status if anything
+# failed.
 #
 #   CNXX_KERNELS="6.1 6.12"  kernels to boot      CNXX_FUZZ_SECONDS=20
 #   CNXX_DEBUG=6.1           debug-flavor kernel ("" to skip)
@@ -41,6 +43,26 @@ run_part() {
 	summary+=("$(printf '%-24s %4d passed %3d failed %3d skipped %5d s' "$name" "$p" "$f" "$s" $((SECONDS - start)))")
 }
 
+# setup NAME CMD...: a step that tests nothing but must work; timed.
+setup() {
+	local name=$1 start=$SECONDS
+	shift
+	echo "=== $name"
+	if "$@" >/dev/null; then
+		summary+=("$(printf '%-24s %34s %5d s' "$name" ok $((SECONDS - start)))")
+	else
+		failed=$((failed + 1))
+		summary+=("$(printf '%-24s %34s %5d s' "$name" FAILED $((SECONDS - start)))")
+	fi
+}
+
+setup packages "$CNXX_ROOT/scripts/deps.sh" base kernel vm host-tests fuzz tools \
+	$(for k in $kernels $debug; do echo "source-$k"; done)
+for k in $kernels; do
+	setup "kernel-$k" "$CNXX_ROOT/scripts/build-kernel.sh" "$k" base
+done
+[ -z "$debug" ] || setup "kernel-$debug-debug" "$CNXX_ROOT/scripts/build-kernel.sh" "$debug" debug
+
 run_part host-tests "$CNXX_ROOT/scripts/build-host.sh" test
 run_part fuzz "$CNXX_ROOT/scripts/build-host.sh" fuzz "${CNXX_FUZZ_SECONDS:-20}"
 for k in $kernels; do
@@ -49,6 +71,10 @@ done
 if [ -n "$debug" ]; then
 	run_part "vm-$debug-debug" "$CNXX_ROOT/scripts/vm.sh" "$debug" debug reliability
 fi
+
+run_part deps-audit "$CNXX_ROOT/scripts/audit-deps.sh"
+# The audit can fail: without one package that the tools need, it must.
+run_part deps-audit-self "$CNXX_ROOT/scripts/audit-deps.sh" --expect-missing nlohmann-json3-dev
 
 echo "=== summary"
 printf '%s\n' "${summary[@]}"

@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# Fails when a build used a file from a Debian package that scripts/packages
+# does not name (nor pulls in through its dependencies, apt or the essential
+# set that every Debian root has). On a machine where packages accumulate,
+# such a file lets the build pass here and fail on a fresh one.
+#
+#   scripts/audit-deps.sh [--without PKG | --expect-missing PKG]
+#
+# Looks at what the builds under build/ and out/ resolved: CMake's cache and
+# link lines, the compilers' dependency files (host and module builds), and
+# the programs that the scripts and the Makefile call. --without drops PKG
+# from the list first; --expect-missing does so and passes only if the audit
+# then fails naming PKG. Prints ok/not ok lines and "RESULT passed=N
+# failed=M skipped=0".
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+without=
+case "${1:-}" in
+--without) without=${2:?--without needs a package} ;;
+--expect-missing)
+	pkg=${2:?--expect-missing needs a package}
+	out=$("$0" --without "$pkg") || true
+	if echo "$out" | grep -q "^not ok .*unlisted packages:.*\b$pkg\b"; then
+		echo "ok 1 - without $pkg in scripts/packages the audit fails and names it"
+		echo "RESULT passed=1 failed=0 skipped=0"
+	else
+		echo "$out"
+		echo "not ok 1 - without $pkg in scripts/packages the audit did not name it"
+		echo "RESULT passed=0 failed=1 skipped=0"
+	fi
+	exit 0
+	;;
+esac
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+# Accepted: the listed packages, apt and the essential set, with everything
+# they depend on.
+{
+	group_pkgs all | grep -vxF "${without:-/}"
+	echo apt
+	dpkg-query -W -f='${Package} ${Essential}\n' | awk '$2 == "yes" { print $1 }'
+} | sort -u >"$work/roots"
+# shellcheck disable=SC2046
+apt-cache depends --recurse --no-recommends --no-suggests --no-conflicts \
+	--no-breaks --no-replaces --no-enhances $(cat "$work/roots") 2>/dev/null |
+	sed -nE 's/^([a-z0-9][a-z0-9.+-]*)$/\1/p; s/^ +(Pre)?Depends: <?([a-z0-9][a-z0-9.+-]*)>?$/\2/p' |
+	sed 's/:any$//' | cat - "$work/roots" | sort -u >"$work/accepted"
+
+# Files the builds used that live under /usr (or /lib, /bin).
+dirs=()
+for d in "$CNXX_ROOT/build" "$CNXX_OUT"; do [ -d "$d" ] && dirs+=("$d"); done
+[ ${#dirs[@]} -gt 0 ] || die "nothing built yet: run the builds (make check) first"
+{
+	find "${dirs[@]}" -name CMakeCache.txt -exec \
+		sed -nE 's/^[A-Za-z0-9_.-]+:(PATH|FILEPATH)=(\/.*)$/\2/p' {} +
+	find "${dirs[@]}" \( -name link.txt -o -name '*.d' -o -name '.*.o.cmd' \) -exec cat {} + |
+		tr ' \t\\:' '\n\n\n\n'
+} | grep -E '^/(usr|lib|lib64|bin|sbin)/' | sort -u >"$work/files" || true
+
+# Programs named in command position by the scripts and the Makefile.
+sed -E 's/^[[:space:]]*#.*//; s/[[:space:]]#[^"'\'']*$//' \
+	"$CNXX_ROOT"/scripts/*.sh "$CNXX_ROOT/Makefile" "$CNXX_ROOT/.ci/run" |
+	grep -oE '(^|[|;&(`]|\$\(|\b(then|do|else|exec|timeout|env|if|while|until)\b)[[:space:]]*[a-z][a-z0-9_.+-]*' |
+	grep -oE '[a-z][a-z0-9_.+-]*$' | sort -u | while read -r word; do
+	PATH=/usr/sbin:/usr/bin:/sbin:/bin type -P "$word" || true
+done >"$work/programs"
+
+# Each file's owning packages, from dpkg's file lists in one pass: a file is
+# looked up by its name and its real path, with and without /usr (usr-merged
+# systems record /lib/... for /usr/lib/...).
+cat "$work/files" "$work/programs" | sort -u | while read -r f; do
+	real=$(readlink -f "$f" 2>/dev/null || echo "$f")
+	printf '%s\t%s\n' "$f" "$f" "$real" "$f" "${f#/usr}" "$f" "${real#/usr}" "$f"
+done >"$work/variants"
+awk -F'\t' 'NR == FNR { want[$1] = want[$1] " " $2; next }
+	FNR == 1 { pkg = FILENAME; sub(/.*\//, "", pkg); sub(/\.list$/, "", pkg); sub(/:.*/, "", pkg) }
+	$0 in want { n = split(want[$0], o, " "); for (i = 1; i <= n; i++) print o[i] "\t" pkg }' \
+	"$work/variants" /var/lib/dpkg/info/*.list | sort -u >"$work/owners"
+
+passed=0 failed=0
+check_list() { # KIND FILE
+	local kind=$1 list=$2 f pkgs p ok bad=0
+	while read -r f; do
+		[ -e "$f" ] || continue
+		case "$f" in /usr/include | /usr/lib | /usr/lib/*-linux-gnu | /usr/bin | /usr/sbin) continue ;; esac
+		pkgs=$(awk -F'\t' -v f="$f" '$1 == f { print $2 }' "$work/owners")
+		if [ -z "$pkgs" ]; then
+			[ -d "$f" ] && continue
+			echo "# $kind $f comes from no Debian package"
+			bad=$((bad + 1))
+			continue
+		fi
+		ok=
+		for p in $pkgs; do grep -qxF "$p" "$work/accepted" && ok=1; done
+		if [ -z "$ok" ]; then
+			echo "# $kind $f is from package '$(echo $pkgs)', which scripts/packages does not list"
+			echo "$pkgs" >>"$work/missing"
+			bad=$((bad + 1))
+		fi
+	done <"$list"
+	return $bad
+}
+
+n=0
+for kind in "file:$work/files" "program:$work/programs"; do
+	n=$((n + 1))
+	if out=$(check_list "${kind%%:*}" "${kind#*:}"); then
+		echo "ok $n - every ${kind%%:*} the build used comes from a listed package ($(wc -l <"${kind#*:}") checked)"
+		passed=$((passed + 1))
+	else
+		echo "$out" | sort -u | head -30
+		echo "not ok $n - ${kind%%:*}s from unlisted packages: $(sort -u "$work/missing" | tr '\n' ' ')"
+		failed=$((failed + 1))
+	fi
+done
+echo "RESULT passed=$passed failed=$failed skipped=0"
