@@ -46,7 +46,7 @@ make -s -C "$kdir" M="$stage/samples" KBUILD_EXTRA_SYMBOLS="$stage/src/Module.sy
 	>"$stage/samples.log" 2>&1 || { cat "$stage/samples.log" >&2; die "cn_test build failed"; }
 
 # User programs, static: the guest has nothing but busybox.
-"$CNXX_ROOT/scripts/build-user.sh" "$ksrc" "$stage/root/cnxx"
+"$CNXX_ROOT/scripts/build-user.sh" "$ksrc" "$stage/root"
 
 cp "$stage"/src/cnxx.ko "$stage"/src/kunit/*.ko "$stage"/src/tests/vm/*.ko "$stage"/src/tools/bench/*.ko \
 	"$stage"/samples/cn_test.ko "$stage/root/cnxx/"

@@ -3,7 +3,7 @@
  * The pure parts of libcnxx: framing, record iteration, notification
  * request encoding, proc file parsing, errno names.
  */
-#include "cnxx.hpp"
+#include <cnxx/libcnxx.hpp>
 
 #include <cnxx/connector.h> /* the module's uapi: the reference wire format */
 
@@ -164,21 +164,21 @@ TEST(Records, CxxRange)
     put_record(payload, 1, 3, 0, 0, "ccc");
 
     std::vector<std::string> seen;
-    cnxx::Records records(payload.data(), payload.size());
+    libcnxx::Records records(payload.data(), payload.size());
     for (const cnxx_record& rec : records)
         seen.push_back(std::to_string(rec.id.val) + "=" + data_of(rec));
     EXPECT_EQ(seen, (std::vector<std::string>{ "1=a", "2=bb", "3=ccc" }));
     EXPECT_EQ(records.error(), 0);
 
     payload.pop_back();
-    cnxx::Records cut(payload.data(), payload.size());
+    libcnxx::Records cut(payload.data(), payload.size());
     seen.clear();
     for (const cnxx_record& rec : cut)
         seen.push_back(data_of(rec));
     EXPECT_EQ(seen, (std::vector<std::string>{ "a", "bb" }));
     EXPECT_EQ(cut.error(), -EBADMSG);
 
-    cnxx::Records none(nullptr, 0);
+    libcnxx::Records none(nullptr, 0);
     EXPECT_TRUE(none.begin() == none.end());
     EXPECT_EQ(none.error(), 0);
 }
@@ -296,7 +296,7 @@ TEST(ProcCallbacks, ParsesCnxxFormat)
 {
     std::vector<cnxx_cb_entry> cbs;
 
-    ASSERT_EQ(cnxx::parse_callbacks(kCnxxProc, cbs), 0);
+    ASSERT_EQ(libcnxx::parse_callbacks(kCnxxProc, cbs), 0);
     ASSERT_EQ(cbs.size(), 3u);
 
     EXPECT_STREQ(cbs[0].name, "cn_test");
@@ -326,9 +326,9 @@ TEST(ProcCallbacks, HeaderOnlyAndBlankLines)
     const std::string header
         = "Name            ID                    Group  Delivered    Dropped      SendErrors\n";
 
-    ASSERT_EQ(cnxx::parse_callbacks(header, cbs), 0);
+    ASSERT_EQ(libcnxx::parse_callbacks(header, cbs), 0);
     EXPECT_TRUE(cbs.empty());
-    ASSERT_EQ(cnxx::parse_callbacks("\n" + header + "\r\n a 1:2 3 4 5 6 \r\n\n", cbs), 0);
+    ASSERT_EQ(libcnxx::parse_callbacks("\n" + header + "\r\n a 1:2 3 4 5 6 \r\n\n", cbs), 0);
     ASSERT_EQ(cbs.size(), 1u);
     EXPECT_STREQ(cbs[0].name, "a");
     EXPECT_EQ(cbs[0].send_errors, 6u);
@@ -338,7 +338,7 @@ TEST(ProcCallbacks, ParsesInTreeFormat)
 {
     std::vector<cnxx_cb_entry> cbs;
 
-    ASSERT_EQ(cnxx::parse_callbacks("Name            ID\n"
+    ASSERT_EQ(libcnxx::parse_callbacks("Name            ID\n"
                                     "cn_proc         1:1\n"
                                     "w1 netlink      3:1\n"
                                     "                11:2\n",
@@ -359,7 +359,7 @@ TEST(ProcCallbacks, TruncatesLongNames)
     std::vector<cnxx_cb_entry> cbs;
     std::string name(100, 'n');
 
-    ASSERT_EQ(cnxx::parse_callbacks("Name ID\n" + name + " 1:1\n", cbs), 0);
+    ASSERT_EQ(libcnxx::parse_callbacks("Name ID\n" + name + " 1:1\n", cbs), 0);
     ASSERT_EQ(cbs.size(), 1u);
     EXPECT_EQ(std::string(cbs[0].name), std::string(63, 'n'));
 }
@@ -380,10 +380,10 @@ TEST(ProcCallbacks, RejectsMalformedText)
     std::vector<cnxx_cb_entry> cbs;
 
     for (const char* line : bad_lines)
-        EXPECT_EQ(cnxx::parse_callbacks(header + line, cbs), -EBADMSG) << line;
-    EXPECT_EQ(cnxx::parse_callbacks("", cbs), -EBADMSG);
-    EXPECT_EQ(cnxx::parse_callbacks("cn_test 14:1110 14 3 0 0\n", cbs), -EBADMSG);
-    EXPECT_EQ(cnxx::parse_callbacks("Name ID\ncn_proc 1:x\n", cbs), -EBADMSG);
+        EXPECT_EQ(libcnxx::parse_callbacks(header + line, cbs), -EBADMSG) << line;
+    EXPECT_EQ(libcnxx::parse_callbacks("", cbs), -EBADMSG);
+    EXPECT_EQ(libcnxx::parse_callbacks("cn_test 14:1110 14 3 0 0\n", cbs), -EBADMSG);
+    EXPECT_EQ(libcnxx::parse_callbacks("Name ID\ncn_proc 1:x\n", cbs), -EBADMSG);
 }
 
 TEST(ProcStats, ParsesKnownAndUnknownKeysInOrder)
@@ -394,7 +394,7 @@ TEST(ProcStats, ParsesKnownAndUnknownKeysInOrder)
                         "notify_failed 0\nsome_future_key   18446744073709551615\n";
     std::vector<cnxx_stat> stats;
 
-    ASSERT_EQ(cnxx::parse_stats(text, stats), 0);
+    ASSERT_EQ(libcnxx::parse_stats(text, stats), 0);
     ASSERT_EQ(stats.size(), 14u);
     EXPECT_STREQ(stats[0].key, "rx_messages");
     EXPECT_EQ(stats[0].value, 10u);
@@ -408,7 +408,7 @@ TEST(ProcStats, ParsesKnownAndUnknownKeysInOrder)
     EXPECT_EQ(v, 4u);
     EXPECT_EQ(cnxx_stat_get(stats.data(), stats.size(), "nope", &v), -ENOENT);
 
-    ASSERT_EQ(cnxx::parse_stats("", stats), 0);
+    ASSERT_EQ(libcnxx::parse_stats("", stats), 0);
     EXPECT_TRUE(stats.empty());
 }
 
@@ -416,18 +416,18 @@ TEST(ProcStats, RejectsMalformedLines)
 {
     std::vector<cnxx_stat> stats;
 
-    EXPECT_EQ(cnxx::parse_stats("rx_messages\n", stats), -EBADMSG);
-    EXPECT_EQ(cnxx::parse_stats("rx_messages ten\n", stats), -EBADMSG);
-    EXPECT_EQ(cnxx::parse_stats("rx messages 10\n", stats), -EBADMSG);
-    EXPECT_EQ(cnxx::parse_stats("rx_messages 10 11\n", stats), -EBADMSG);
-    EXPECT_EQ(cnxx::parse_stats("ok 1\nrx_messages -1\n", stats), -EBADMSG);
+    EXPECT_EQ(libcnxx::parse_stats("rx_messages\n", stats), -EBADMSG);
+    EXPECT_EQ(libcnxx::parse_stats("rx_messages ten\n", stats), -EBADMSG);
+    EXPECT_EQ(libcnxx::parse_stats("rx messages 10\n", stats), -EBADMSG);
+    EXPECT_EQ(libcnxx::parse_stats("rx_messages 10 11\n", stats), -EBADMSG);
+    EXPECT_EQ(libcnxx::parse_stats("ok 1\nrx_messages -1\n", stats), -EBADMSG);
 }
 
 TEST(ProcStats, TruncatesLongKeys)
 {
     std::vector<cnxx_stat> stats;
 
-    ASSERT_EQ(cnxx::parse_stats(std::string(60, 'k') + " 1\n", stats), 0);
+    ASSERT_EQ(libcnxx::parse_stats(std::string(60, 'k') + " 1\n", stats), 0);
     EXPECT_EQ(std::string(stats[0].key), std::string(47, 'k'));
 }
 
@@ -443,7 +443,7 @@ TEST(ReadFile, ReadsWholeFilesAndReportsErrno)
     close(fd);
 
     std::string text;
-    EXPECT_EQ(cnxx::read_file(path, text), 0);
+    EXPECT_EQ(libcnxx::read_file(path, text), 0);
     EXPECT_EQ(text, content);
 
     char* raw = nullptr;
@@ -454,8 +454,8 @@ TEST(ReadFile, ReadsWholeFilesAndReportsErrno)
     free(raw);
     unlink(path);
 
-    EXPECT_EQ(cnxx::read_file(path, text), -ENOENT);
-    EXPECT_EQ(cnxx::read_file("/", text), -EISDIR);
+    EXPECT_EQ(libcnxx::read_file(path, text), -ENOENT);
+    EXPECT_EQ(libcnxx::read_file("/", text), -EISDIR);
 }
 
 TEST(ErrName, MapsCommonErrnos)
@@ -472,7 +472,7 @@ TEST(ErrName, MapsCommonErrnos)
     EXPECT_STREQ(cnxx_errname(EPROTONOSUPPORT), "EPROTONOSUPPORT");
     EXPECT_STREQ(cnxx_errname(ETIMEDOUT), "ETIMEDOUT");
     EXPECT_STREQ(cnxx_errname(ENOBUFS), "ENOBUFS");
-    EXPECT_STREQ(cnxx::errname(-EBADMSG), "EBADMSG");
+    EXPECT_STREQ(libcnxx::errname(-EBADMSG), "EBADMSG");
     EXPECT_EQ(cnxx_errname(0), nullptr);
     EXPECT_EQ(cnxx_errname(4095), nullptr);
 }

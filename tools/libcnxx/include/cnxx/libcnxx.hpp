@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * cnxx.hpp - header-only C++17 wrapper of libcnxx: a socket that closes
+ * libcnxx.hpp - header-only C++17 wrapper of libcnxx: a socket that closes
  * itself, a range over the records of a payload, proc files as vectors.
  * Errors are negative errnos, as in the C API; nothing throws except
  * std::bad_alloc from the vectors and strings.
@@ -8,12 +8,7 @@
 #ifndef CNXX_LIBCNXX_HPP
 #define CNXX_LIBCNXX_HPP
 
-/* installed next to each other as libcnxx.h, named cnxx.h in the source */
-#if __has_include("libcnxx.h")
-#include "libcnxx.h"
-#else
-#include "cnxx.h"
-#endif
+#include <cnxx/libcnxx.h>
 
 #include <cstdlib>
 #include <memory>
@@ -21,7 +16,7 @@
 #include <string_view>
 #include <vector>
 
-namespace cnxx {
+namespace libcnxx {
 
 /* A NETLINK_CONNECTOR socket; all calls but open() need an open socket. */
 class Socket {
@@ -212,6 +207,6 @@ inline const char* errname(int err)
     return cnxx_errname(err);
 }
 
-} // namespace cnxx
+} // namespace libcnxx
 
 #endif /* CNXX_LIBCNXX_HPP */
