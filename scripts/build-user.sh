@@ -33,8 +33,8 @@ cc_user() {
 
 vm=$CNXX_ROOT/tests/vm
 cc_user "$out/vmtest" -I"$vm" "$vm"/vmtest*.c
-cc_user "$out/nlfuzz" -I"$vm" "$vm/nlfuzz.c"
-cc_user "$out/cnstress" -I"$vm" "$vm/cnstress.c" -pthread
+cc_user "$out/nlfuzz" -I"$vm" "$vm"/nlfuzz*.c "$vm/cnxx_stressutil.c"
+cc_user "$out/cnstress" -I"$vm" "$vm"/cnstress*.c "$vm/cnxx_stressutil.c" -pthread
 cc_user "$out/cnbench" -I"$CNXX_ROOT/tools/bench" "$CNXX_ROOT/tools/bench/cnbench.c"
 # The sample as the kernel ships it: no warnings policy of ours.
 gcc -static -O2 -w "$ksrc/samples/connector/ucon.c" -o "$out/ucon"

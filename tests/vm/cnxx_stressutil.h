@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * User-space helpers shared by cnstress and nlfuzz (static, header only:
- * each program is built from a single C file).
+ * User-space helpers shared by cnstress and nlfuzz: raw sockets (their
+ * receive buffers and failure injection are the point), seeded random
+ * numbers, files. Frames and proc parsing come from libcnxx.
  */
 #ifndef CNXX_STRESSUTIL_H
 #define CNXX_STRESSUTIL_H
@@ -21,6 +22,7 @@
 
 #include <linux/connector.h>
 #include <linux/netlink.h>
+#include <cnxx/libcnxx.h>
 
 #include "cnxx_stressproto.h"
 
@@ -31,6 +33,14 @@
 #ifndef ARRAY_SIZE
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #endif
+
+/* Checks that failed, counted by fail(); the exit status. */
+extern int failures;
+
+#define out(...) do { printf(__VA_ARGS__); fflush(stdout); } while (0)
+
+/* Prints "# FAIL: ..." as a KTAP diagnostic and counts it. */
+void fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #define CNXX_STATS_FILE "/proc/net/cnxx_stats"
 #define STRESS_STATS_FILE STRESS_DEBUGFS "/stats"
@@ -100,23 +110,17 @@ static inline int cn_join(int fd, int group)
 static inline int cn_send(int fd, uint32_t idx, uint32_t val, uint32_t seq,
 			  const void *data, uint16_t len, uint16_t flags)
 {
-	char buf[NLMSG_SPACE(sizeof(struct cn_msg) + 65536)];
-	struct nlmsghdr *nlh = (struct nlmsghdr *)buf;
-	struct cn_msg *m = NLMSG_DATA(nlh);
+	static __thread char buf[NLMSG_SPACE(sizeof(struct cn_msg) + 65536)];
+	const struct cnxx_record rec = {
+		.id = { idx, val }, .seq = seq, .len = len, .data = data,
+	};
 	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
-	size_t size = NLMSG_LENGTH(sizeof(*m) + len);
+	ssize_t size = cnxx_frame(buf, sizeof(buf), &rec, flags, seq, 0);
 
-	memset(buf, 0, NLMSG_SPACE(sizeof(*m) + len));
-	nlh->nlmsg_len = size;
-	nlh->nlmsg_type = NLMSG_DONE;
-	nlh->nlmsg_flags = flags;
-	nlh->nlmsg_seq = seq;
-	m->id.idx = idx;
-	m->id.val = val;
-	m->seq = seq;
-	m->len = len;
-	if (len)
-		memcpy(m->data, data, len);
+	if (size < 0)
+		return (int)size;
+	/* the unpadded length, as the kernel's own senders give it */
+	size = NLMSG_LENGTH(sizeof(struct cn_msg) + len);
 	if (sendto(fd, buf, size, 0, (struct sockaddr *)&sa, sizeof(sa)) < 0)
 		return -errno;
 	return 0;
@@ -125,19 +129,19 @@ static inline int cn_send(int fd, uint32_t idx, uint32_t val, uint32_t seq,
 /* Reads "name value" lines of @file; returns @def if absent. */
 static inline long long kv_get(const char *file, const char *key, long long def)
 {
-	char line[256], name[128];
-	long long v, r = def;
-	FILE *f = fopen(file, "r");
+	struct cnxx_stat *stats = NULL;
+	uint64_t v;
+	size_t len, n;
+	char *text;
+	long long r = def;
 
-	if (!f)
+	if (cnxx_read_file(file, &text, &len))
 		return def;
-	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "%127s %lld", name, &v) == 2 && !strcmp(name, key)) {
-			r = v;
-			break;
-		}
-	}
-	fclose(f);
+	if (!cnxx_parse_stats(text, len, &stats, &n) &&
+	    !cnxx_stat_get(stats, n, key, &v))
+		r = (long long)v;
+	free(stats);
+	free(text);
 	return r;
 }
 
