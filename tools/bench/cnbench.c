@@ -29,6 +29,7 @@
 
 #include <linux/connector.h>
 #include <linux/netlink.h>
+#include <cnxx/libcnxx.h>
 
 #include "cnbench_proto.h"
 
@@ -80,23 +81,18 @@ static void fail(struct bench *b, const char *fmt, ...)
 	b->errors++;
 }
 
+/* Frames with libcnxx; returns the unpadded length, as the kernel sends. */
 static size_t wire_fill(struct wire *w, __u32 val, __u32 seq, const void *data,
 			__u16 len)
 {
-	size_t size = NLMSG_LENGTH(sizeof(w->msg) + len);
+	const struct cnxx_record rec = {
+		.id = { CNBENCH_IDX, val }, .seq = seq, .len = len, .data = data,
+	};
 
 	memset(w, 0, sizeof(*w));
-	w->nlh.nlmsg_len = size;
-	w->nlh.nlmsg_type = NLMSG_DONE;
-	w->nlh.nlmsg_seq = seq;
-	w->msg.id.idx = CNBENCH_IDX;
-	w->msg.id.val = val;
-	w->msg.seq = seq;
-	w->msg.ack = 0;
-	w->msg.len = len;
-	if (len)
-		memcpy(w->data, data, len);
-	return size;
+	if (cnxx_frame(w, sizeof(*w), &rec, 0, seq, 0) < 0)
+		return 0;
+	return NLMSG_LENGTH(sizeof(w->msg) + len);
 }
 
 static int open_socket(struct bench *b)
@@ -287,6 +283,20 @@ static void report(struct bench *b, const char *workload, const char *param,
 }
 
 /* user -> kernel: messages of payload 0 to TARGET, BATCH per syscall. */
+/* Makes the module register @ids ids; 0 or -1 (reported). */
+static int set_ids(struct bench *b, __u32 ids)
+{
+	struct cnbench_reply rep;
+
+	if (command(b, CNBENCH_OP_IDS, ids, 0, 0, &rep, NULL))
+		return -1;
+	if (rep.status) {
+		fail(b, "registering %u ids: %s", ids, strerror(-rep.status));
+		return -1;
+	}
+	return 0;
+}
+
 static void bench_dispatch(struct bench *b, __u32 ids)
 {
 	static struct wire w[BATCH];
@@ -300,12 +310,8 @@ static void bench_dispatch(struct bench *b, __u32 ids)
 	int i, n;
 
 	snprintf(param, sizeof(param), "ids=%u", ids);
-	if (command(b, CNBENCH_OP_IDS, ids, 0, 0, &rep, NULL))
+	if (set_ids(b, ids))
 		return;
-	if (rep.status) {
-		fail(b, "registering %u ids: %s", ids, strerror(-rep.status));
-		return;
-	}
 	if (command(b, CNBENCH_OP_HITS, 0, 0, 0, &rep, NULL))
 		return;
 	memset(v, 0, sizeof(v));
@@ -421,12 +427,8 @@ static void bench_adddel(struct bench *b, __u32 ids)
 	char param[32];
 
 	snprintf(param, sizeof(param), "ids=%u", ids);
-	if (command(b, CNBENCH_OP_IDS, ids, 0, 0, &rep, NULL))
+	if (set_ids(b, ids))
 		return;
-	if (rep.status) {
-		fail(b, "registering %u ids: %s", ids, strerror(-rep.status));
-		return;
-	}
 	meter_init(b, &m);
 	do {
 		if (command(b, CNBENCH_OP_ADDDEL, batch, 0, 0, &rep, NULL))
