@@ -26,13 +26,9 @@ mkdir -p "$stage" "$CNXX_OUT/logs"
 # objects next to the sources.
 log "building modules for $kernel ($flavor)"
 rm -rf "$stage/src" "$stage/root"
-mkdir -p "$stage/src/scripts" "$stage/src/tests" "$stage/root/cnxx/guest" "$stage/root/bin"
+mkdir -p "$stage/src" "$stage/root/cnxx/guest" "$stage/root/bin"
 mkdir -p "$stage"/root/{proc,sys,dev,tmp,etc}
-cp -r "$CNXX_ROOT"/{Kbuild,VERSION,kmod,cxxrt,include,kunit} "$stage/src/"
-cp -r "$CNXX_ROOT/tests/vm" "$stage/src/tests/"
-mkdir -p "$stage/src/tools"
-cp -r "$CNXX_ROOT/tools/bench" "$stage/src/tools/"
-cp "$CNXX_ROOT/scripts/Kbuild.cxx" "$stage/src/scripts/"
+grep -v '^#' "$CNXX_ROOT/scripts/vm-sources" | (cd "$CNXX_ROOT" && xargs cp -r --parents -t "$stage/src")
 make -s -C "$kdir" M="$stage/src" CNXX_TESTS=y -j"$(nproc)" modules >"$stage/modules.log" 2>&1 || {
 	cat "$stage/modules.log" >&2
 	die "module build failed for $kernel"

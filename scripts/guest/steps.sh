@@ -77,18 +77,9 @@ bench_smoke() {
 # malformed input and privileges (tests/vm/cnxx_stress.c, cnxx_cycle.c,
 # cnstress.c, nlfuzz.c). Each prints its figures as "# ..." lines.
 
-# rel_param NAME DEFAULT: cnxx.NAME=VALUE from the kernel command line
-# (CNXX_VM_APPEND on the host), else DEFAULT.
-rel_param() {
-	for arg in $(cat /proc/cmdline); do
-		case "$arg" in "cnxx.$1="*) echo "${arg#cnxx.$1=}"; return ;; esac
-	done
-	echo "$2"
-}
-
 # The seed of a run: cnxx.seed= to replay one, else the clock.
 rel_seed() {
-	rel_param seed "$(date +%s)"
+	cmdline_param seed "$(date +%s)"
 }
 
 rel_load_stress() {
