@@ -6,10 +6,7 @@
 . /cnxx/guest/steps.sh
 
 steps() {
-	step load_cnxx load_cnxx
-	step kunit kunit_results /cnxx/cnxx_kunit.ko
-	step vm_suite vm_suite
-	step samples samples
+	common_steps
 	step privileges rel_priv "$(cmdline_param priv_requests 2000)" "$(cmdline_param priv_messages 1024)"
 	step concurrency rel_stress "$(cmdline_param stress_seconds 15)"
 	step load_unload rel_cycle "$(cmdline_param cycles 30)"

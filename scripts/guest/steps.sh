@@ -1,5 +1,14 @@
 # Steps shared by guest jobs (busybox sh). Source, do not run.
 
+# The steps the check and reliability jobs start with: cnxx, KUnit, the VM
+# suite, the kernel's samples.
+common_steps() {
+	step load_cnxx load_cnxx
+	step kunit kunit_results /cnxx/cnxx_kunit.ko
+	step vm_suite vm_suite
+	step samples samples
+}
+
 load_cnxx() {
 	insmod /cnxx/cnxx.ko || return 1
 	expect_eq "/proc/net/connector header" "$(head -n1 /proc/net/connector)" "Name            ID"

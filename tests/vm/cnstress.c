@@ -116,11 +116,7 @@ int run_cycle(int cycles, const char *path, uint64_t seed)
 		drain(c[i].fd, &c[i].acks);
 		close(c[i].fd);
 		sent += c[i].sent;
-		a.ok += c[i].acks.ok;
-		a.enodev += c[i].acks.enodev;
-		a.enomem += c[i].acks.enomem;
-		a.other += c[i].acks.other;
-		a.overruns += c[i].acks.overruns;
+		ack_counts_add(&a, &c[i].acks);
 		if (c[i].err_other)
 			fail("cycle: %llu sends failed (last %d)",
 			     (unsigned long long)c[i].err_other, c[i].last_err);

@@ -48,6 +48,8 @@ long long st(const char *key);
 long long cnxx_st(const char *key);
 /* Reads everything queued on @fd without waiting, counting acks. */
 void drain(int fd, struct ack_counts *a);
+/* Adds @a to @sum. */
+void ack_counts_add(struct ack_counts *sum, const struct ack_counts *a);
 /* failslab's task filter: this thread's allocations may fail */
 void make_it_fail(int on);
 /* A receiver thread: hands every netlink message to r->count. */

@@ -28,60 +28,69 @@ static uint32_t make_seq(int thread, enum send_kind k, uint32_t n)
 	return (uint32_t)thread << 28 | (uint32_t)k << 24 | (n & 0xffffff);
 }
 
-/* Reads everything queued on @fd without waiting. */
+static void count_ack(const struct nlmsghdr *nlh, void *ctx)
+{
+	struct ack_counts *a = ctx;
+
+	if (nlh->nlmsg_type == NLMSG_ERROR) {
+		struct nlmsgerr *e = NLMSG_DATA(nlh);
+		unsigned int k = e->msg.nlmsg_seq >> 24 & 0xf;
+
+		if (!e->error) {
+			a->ok++;
+			if (k < K_NR)
+				a->ok_k[k]++;
+		} else if (e->error == -ENODEV) {
+			a->enodev++;
+			if (k < K_NR)
+				a->enodev_k[k]++;
+		} else if (e->error == -ENOMEM) {
+			a->enomem++;
+		} else {
+			a->other++;
+			a->last_other = e->error;
+		}
+	} else {
+		struct cn_msg *m = NLMSG_DATA(nlh);
+
+		if (nlh->nlmsg_len >= NLMSG_LENGTH(sizeof(*m)) &&
+		    m->id.idx == STRESS_IDX && m->id.val == STRESS_VAL_ECHO) {
+			if (m->ack == m->seq + 1)
+				a->echo++;
+			else
+				a->echo_bad++;
+		} else {
+			a->data++;
+		}
+	}
+}
+
 void drain(int fd, struct ack_counts *a)
 {
 	static __thread char buf[1 << 16];
 
-	for (;;) {
-		ssize_t n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
-		struct nlmsghdr *nlh;
-		int left;
+	while (recv_each(fd, buf, sizeof(buf), &a->overruns, count_ack, a) >= 0)
+		;
+}
 
-		if (n < 0) {
-			if (errno == ENOBUFS) {
-				a->overruns++;
-				continue;
-			}
-			return;
-		}
-		left = (int)n;
-		for (nlh = (struct nlmsghdr *)buf; NLMSG_OK(nlh, left);
-		     nlh = NLMSG_NEXT(nlh, left)) {
-			if (nlh->nlmsg_type == NLMSG_ERROR) {
-				struct nlmsgerr *e = NLMSG_DATA(nlh);
-				unsigned int k = e->msg.nlmsg_seq >> 24 & 0xf;
+void ack_counts_add(struct ack_counts *sum, const struct ack_counts *a)
+{
+	int k;
 
-				if (!e->error) {
-					a->ok++;
-					if (k < K_NR)
-						a->ok_k[k]++;
-				} else if (e->error == -ENODEV) {
-					a->enodev++;
-					if (k < K_NR)
-						a->enodev_k[k]++;
-				} else if (e->error == -ENOMEM) {
-					a->enomem++;
-				} else {
-					a->other++;
-					a->last_other = e->error;
-				}
-			} else {
-				struct cn_msg *m = NLMSG_DATA(nlh);
-
-				if (nlh->nlmsg_len >= NLMSG_LENGTH(sizeof(*m)) &&
-				    m->id.idx == STRESS_IDX &&
-				    m->id.val == STRESS_VAL_ECHO) {
-					if (m->ack == m->seq + 1)
-						a->echo++;
-					else
-						a->echo_bad++;
-				} else {
-					a->data++;
-				}
-			}
-		}
+	for (k = 0; k < K_NR; k++) {
+		sum->ok_k[k] += a->ok_k[k];
+		sum->enodev_k[k] += a->enodev_k[k];
 	}
+	sum->ok += a->ok;
+	sum->enodev += a->enodev;
+	sum->enomem += a->enomem;
+	sum->other += a->other;
+	sum->overruns += a->overruns;
+	sum->echo += a->echo;
+	sum->echo_bad += a->echo_bad;
+	sum->data += a->data;
+	if (a->other)
+		sum->last_other = a->last_other;
 }
 
 /* ------------------------------------------------------------------ */
@@ -257,7 +266,13 @@ static void count_notification(struct receiver *r, const struct nlmsghdr *nlh)
 		r->bad++;
 }
 
-/* A receiver thread: hands every netlink message to r->count. */
+static void receiver_count(const struct nlmsghdr *nlh, void *ctx)
+{
+	struct receiver *r = ctx;
+
+	r->count(r, nlh);
+}
+
 void *receiver_fn(void *arg)
 {
 	static __thread char buf[1 << 17];
@@ -266,23 +281,11 @@ void *receiver_fn(void *arg)
 
 	r->last_rx = now_s();
 	while (!atomic_load(&stop_receivers)) {
-		struct nlmsghdr *nlh;
-		ssize_t n;
-		int left;
-
 		if (poll(&p, 1, 100) <= 0)
 			continue;
-		n = recv(r->fd, buf, sizeof(buf), MSG_DONTWAIT);
-		if (n < 0) {
-			if (errno == ENOBUFS)
-				r->overruns++;
-			continue;
-		}
-		r->last_rx = now_s();
-		left = (int)n;
-		for (nlh = (struct nlmsghdr *)buf; NLMSG_OK(nlh, left);
-		     nlh = NLMSG_NEXT(nlh, left))
-			r->count(r, nlh);
+		if (recv_each(r->fd, buf, sizeof(buf), &r->overruns,
+			      receiver_count, r) > 0)
+			r->last_rx = now_s();
 	}
 	return NULL;
 }
@@ -435,21 +438,11 @@ int run_stress(const char *tag, double secs, int nsend, int fault,
 		for (k = 0; k < K_NR; k++) {
 			sent[k] += s[i].sent[k];
 			acked[k] += s[i].acked[k];
-			acks.ok_k[k] += s[i].acks.ok_k[k];
-			acks.enodev_k[k] += s[i].acks.enodev_k[k];
 		}
 		nobufs += s[i].err_nobufs;
 		nomem += s[i].err_nomem;
 		other += s[i].err_other;
-		acks.ok += s[i].acks.ok;
-		acks.enodev += s[i].acks.enodev;
-		acks.enomem += s[i].acks.enomem;
-		acks.other += s[i].acks.other;
-		acks.overruns += s[i].acks.overruns;
-		acks.echo += s[i].acks.echo;
-		acks.echo_bad += s[i].acks.echo_bad;
-		if (s[i].acks.other)
-			acks.last_other = s[i].acks.last_other;
+		ack_counts_add(&acks, &s[i].acks);
 		if (s[i].err_other)
 			acks.last_other = s[i].last_err;
 	}

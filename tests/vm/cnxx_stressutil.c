@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * What cnstress and nlfuzz share beyond the inline helpers: failure
- * accounting.
+ * accounting and the receive loop of their raw sockets.
  */
 #include "cnxx_stressutil.h"
 
@@ -18,4 +18,23 @@ void fail(const char *fmt, ...)
 	printf("\n");
 	fflush(stdout);
 	failures++;
+}
+
+int recv_each(int fd, void *buf, size_t size, uint64_t *overruns,
+	      void (*each)(const struct nlmsghdr *nlh, void *ctx), void *ctx)
+{
+	ssize_t n = recv(fd, buf, size, MSG_DONTWAIT);
+	struct nlmsghdr *nlh;
+	int left;
+
+	if (n < 0) {
+		if (errno != ENOBUFS)
+			return -1;
+		(*overruns)++;
+		return 0;
+	}
+	left = (int)n;
+	for (nlh = buf; NLMSG_OK(nlh, left); nlh = NLMSG_NEXT(nlh, left))
+		each(nlh, ctx);
+	return 1;
 }

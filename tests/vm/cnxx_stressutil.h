@@ -42,6 +42,15 @@ extern int failures;
 /* Prints "# FAIL: ..." as a KTAP diagnostic and counts it. */
 void fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/*
+ * Reads one datagram from @fd without waiting into @buf and hands each of
+ * its netlink messages to @each. Returns 1 for a datagram, 0 for an
+ * overrun (counted in *@overruns: the socket stays usable), -1 when
+ * nothing is queued.
+ */
+int recv_each(int fd, void *buf, size_t size, uint64_t *overruns,
+	      void (*each)(const struct nlmsghdr *nlh, void *ctx), void *ctx);
+
 #define CNXX_STATS_FILE "/proc/net/cnxx_stats"
 #define STRESS_STATS_FILE STRESS_DEBUGFS "/stats"
 #define STRESS_CONTROL_FILE STRESS_DEBUGFS "/control"

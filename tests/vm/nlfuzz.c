@@ -40,35 +40,26 @@ struct fuzz_counts {
 	uint64_t replies, overruns;
 };
 
+static void count_ack(const struct nlmsghdr *nlh, void *ctx)
+{
+	struct fuzz_counts *c = ctx;
+
+	if (nlh->nlmsg_type == NLMSG_ERROR &&
+	    nlh->nlmsg_len >= NLMSG_LENGTH(sizeof(int))) {
+		int e = -((struct nlmsgerr *)NLMSG_DATA(nlh))->error;
+
+		c->acks[e >= 0 && e < 140 ? e : 139]++;
+	} else {
+		c->replies++;
+	}
+}
+
 static void drain_acks(int fd, struct fuzz_counts *c)
 {
 	static char buf[1 << 17];
 
-	for (;;) {
-		ssize_t n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
-		struct nlmsghdr *nlh;
-		int left;
-
-		if (n < 0) {
-			if (errno == ENOBUFS) {
-				c->overruns++;
-				continue;
-			}
-			return;
-		}
-		left = (int)n;
-		for (nlh = (struct nlmsghdr *)buf; NLMSG_OK(nlh, left);
-		     nlh = NLMSG_NEXT(nlh, left)) {
-			if (nlh->nlmsg_type == NLMSG_ERROR &&
-			    nlh->nlmsg_len >= NLMSG_LENGTH(sizeof(int))) {
-				int e = -((struct nlmsgerr *)NLMSG_DATA(nlh))->error;
-
-				c->acks[e >= 0 && e < 140 ? e : 139]++;
-			} else {
-				c->replies++;
-			}
-		}
-	}
+	while (recv_each(fd, buf, sizeof(buf), &c->overruns, count_ack, c) >= 0)
+		;
 }
 
 static int fuzz_socket(int variant)
