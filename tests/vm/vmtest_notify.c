@@ -100,6 +100,21 @@ static void expect_notes(int fd, const struct note *exp, int want,
 	}
 }
 
+/*
+ * Removes the request for {TEST_IDX} x [@val_first, +10) (the ack must be
+ * 0), then checks that registering and removing @probe notifies nobody.
+ */
+static void remove_and_expect_none(int l, int c, uint32_t val_first,
+				   uint32_t probe, const char *what)
+{
+	int err = ctl_request(c, TEST_IDX, 1, val_first, 10, 0);
+
+	EXPECT(!err, "removal: %s", errname(err));
+	tm_register(TEST_IDX, probe);
+	tm_unregister(TEST_IDX, probe);
+	expect_notes(l, NULL, 0, what);
+}
+
 void t_notify_basic(void)
 {
 	static const struct note exp[] = {
@@ -130,11 +145,7 @@ void t_notify_basic(void)
 	tm_unregister(TEST_IDX - 1, 105);
 	expect_notes(l, exp, 4, "range [16,17)x[100,110)");
 
-	err = ctl_request(c, TEST_IDX, 1, 100, 10, 0);
-	EXPECT(!err, "removal: %s", errname(err));
-	tm_register(TEST_IDX, 101);
-	tm_unregister(TEST_IDX, 101);
-	expect_notes(l, NULL, 0, "after removal");
+	remove_and_expect_none(l, c, 100, 101, "after removal");
 out:
 	close_fd(&l);
 	close_fd(&c);
@@ -159,11 +170,7 @@ void t_notify_dup(void)
 	tm_unregister(TEST_IDX, 121);
 	expect_notes(l, exp, 2, "after a duplicate request");
 
-	err = ctl_request(c, TEST_IDX, 1, 120, 10, 0);
-	EXPECT(!err, "removal: %s", errname(err));
-	tm_register(TEST_IDX, 122);
-	tm_unregister(TEST_IDX, 122);
-	expect_notes(l, NULL, 0, "after one removal");
+	remove_and_expect_none(l, c, 120, 122, "after one removal");
 
 	err = ctl_request(c, TEST_IDX, 1, 120, 10, 0);
 	EXPECT(err == -ENOENT, "second removal: %s, want %s", errname(err),

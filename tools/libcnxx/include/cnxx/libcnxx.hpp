@@ -162,28 +162,32 @@ void adopt(T* arr, size_t count, std::vector<T>& out)
 }
 } // namespace detail
 
+namespace detail {
+/* Runs a C parser of libcnxx over @text into @out: 0 or a negative errno. */
+template <typename T>
+int parse_into(int (*parse)(const char*, size_t, T**, size_t*), std::string_view text,
+    std::vector<T>& out)
+{
+    T* arr = nullptr;
+    size_t count = 0;
+    int err = parse(text.data(), text.size(), &arr, &count);
+
+    if (!err)
+        adopt(arr, count, out);
+    return err;
+}
+} // namespace detail
+
 /* /proc/net/cnxx (or /proc/net/connector) text: 0 or a negative errno. */
 inline int parse_callbacks(std::string_view text, std::vector<cnxx_cb_entry>& out)
 {
-    cnxx_cb_entry* arr = nullptr;
-    size_t count = 0;
-    int err = cnxx_parse_callbacks(text.data(), text.size(), &arr, &count);
-
-    if (!err)
-        detail::adopt(arr, count, out);
-    return err;
+    return detail::parse_into(cnxx_parse_callbacks, text, out);
 }
 
 /* /proc/net/cnxx_stats text: 0 or a negative errno. */
 inline int parse_stats(std::string_view text, std::vector<cnxx_stat>& out)
 {
-    cnxx_stat* arr = nullptr;
-    size_t count = 0;
-    int err = cnxx_parse_stats(text.data(), text.size(), &arr, &count);
-
-    if (!err)
-        detail::adopt(arr, count, out);
-    return err;
+    return detail::parse_into(cnxx_parse_stats, text, out);
 }
 
 /* A whole file: 0 or a negative errno. */
