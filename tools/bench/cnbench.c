@@ -89,7 +89,6 @@ static size_t wire_fill(struct wire *w, __u32 val, __u32 seq, const void *data,
 		.id = { CNBENCH_IDX, val }, .seq = seq, .len = len, .data = data,
 	};
 
-	memset(w, 0, sizeof(*w));
 	if (cnxx_frame(w, sizeof(*w), &rec, 0, seq, 0) < 0)
 		return 0;
 	return NLMSG_LENGTH(sizeof(w->msg) + len);
@@ -136,24 +135,31 @@ struct drain {
 };
 
 /* Checks one broadcast message: record r has seq = message number, ack r. */
-static void check_bcast(struct drain *d, const struct cn_msg *m, size_t len)
+static void check_bcast(struct drain *d, const void *payload, size_t len)
 {
-	size_t off = 0, rec = sizeof(*m) + d->size;
-	__u32 r, i;
+	struct cnxx_record rec;
+	size_t off = 0;
+	__u32 r = 0, i;
+	int ret;
 
-	for (r = 0; off < len; r++, off += rec) {
-		const struct cn_msg *c = (const void *)((const char *)m + off);
+	while ((ret = cnxx_record_next(payload, len, &off, &rec)) == 1) {
+		const unsigned char *data = rec.data;
 
-		if (len - off < rec || c->len != d->size ||
-		    c->seq != (__u32)d->messages || c->ack != r) {
+		if (rec.len != d->size || rec.seq != (__u32)d->messages ||
+		    rec.ack != r) {
 			d->bad++;
 			return;
 		}
 		for (i = 0; i < d->size; i++)
-			if (c->data[i] != (unsigned char)(r + i)) {
+			if (data[i] != (unsigned char)(r + i)) {
 				d->bad++;
 				return;
 			}
+		r++;
+	}
+	if (ret < 0) {
+		d->bad++;
+		return;
 	}
 	if (r != d->records)
 		d->bad++;
