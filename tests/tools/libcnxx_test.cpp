@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * The pure parts of libcnxx: framing, record iteration, notification
- * request encoding, proc file parsing, errno names.
+ * The pure parts of libcnxx: framing, datagram decoding, record iteration,
+ * notification request encoding, proc file parsing, errno names.
  */
 #include <cnxx/libcnxx.hpp>
 
@@ -84,6 +84,93 @@ TEST(Frame, Errors)
     EXPECT_EQ(cnxx_frame(buf, sizeof(buf), &rec, 0, 0, 0), -EINVAL);
     rec.len = 0;
     EXPECT_EQ(cnxx_frame(buf, sizeof(buf), &rec, 0, 0, 0), 36);
+}
+
+/* Appends a frame of one record to a datagram, padded as the kernel pads. */
+void put_frame(Bytes& out, uint32_t val, uint32_t seq, const std::string& data)
+{
+    cnxx_record rec{ { 14, val }, seq, seq + 1, uint16_t(data.size()), 0, data.data() };
+    uint8_t buf[256];
+    ssize_t n = cnxx_frame(buf, sizeof(buf), &rec, 0, seq, 0);
+
+    ASSERT_GT(n, 0);
+    out.insert(out.end(), buf, buf + n);
+}
+
+/* Appends an ack (NLMSG_ERROR) of the message with nlmsg_seq @seq. */
+void put_ack(Bytes& out, uint32_t seq, int error)
+{
+    nlmsghdr nlh{};
+    nlmsgerr err{};
+    nlh.nlmsg_len = NLMSG_LENGTH(sizeof(err));
+    nlh.nlmsg_type = NLMSG_ERROR;
+    nlh.nlmsg_seq = seq;
+    err.error = error;
+    err.msg.nlmsg_seq = seq;
+    const auto* h = reinterpret_cast<const uint8_t*>(&nlh);
+    const auto* e = reinterpret_cast<const uint8_t*>(&err);
+    out.insert(out.end(), h, h + sizeof(nlh));
+    out.insert(out.end(), e, e + sizeof(err));
+}
+
+TEST(Parse, WalksEveryMessageOfADatagram)
+{
+    Bytes dgram;
+    put_frame(dgram, 1, 10, "abcde");
+    put_ack(dgram, 11, -ENODEV);
+    put_frame(dgram, 2, 12, "");
+
+    cnxx_msg msg;
+    size_t off = 0;
+    ASSERT_EQ(cnxx_msg_parse(dgram.data(), dgram.size(), &off, &msg), 1);
+    EXPECT_EQ(msg.type, CNXX_MSG_DATA);
+    EXPECT_EQ(msg.nl_type, NLMSG_DONE);
+    EXPECT_EQ(msg.rec.id.val, 1u);
+    EXPECT_EQ(msg.rec.seq, 10u);
+    EXPECT_EQ(data_of(msg.rec), "abcde");
+    EXPECT_EQ(off, size_t(NLMSG_SPACE(sizeof(cn_msg) + 5)));
+
+    ASSERT_EQ(cnxx_msg_parse(dgram.data(), dgram.size(), &off, &msg), 1);
+    EXPECT_EQ(msg.type, CNXX_MSG_ACK);
+    EXPECT_EQ(msg.error, -ENODEV);
+    EXPECT_EQ(msg.acked_seq, 11u);
+
+    ASSERT_EQ(cnxx_msg_parse(dgram.data(), dgram.size(), &off, &msg), 1);
+    EXPECT_EQ(msg.rec.id.val, 2u);
+    EXPECT_EQ(msg.rec.len, 0);
+    EXPECT_EQ(msg.src_pid, 0u);
+    EXPECT_EQ(msg.group, 0u);
+
+    EXPECT_EQ(cnxx_msg_parse(dgram.data(), dgram.size(), &off, &msg), 0);
+    EXPECT_EQ(off, dgram.size());
+}
+
+TEST(Parse, SkipsBadMessagesAndStopsAtBrokenHeaders)
+{
+    Bytes dgram;
+    put_frame(dgram, 1, 10, "abcd");
+    put_frame(dgram, 2, 11, "ok");
+    cn_msg first;
+    memcpy(&first, dgram.data() + NLMSG_HDRLEN, sizeof(first));
+    first.len = 200; /* beyond its message */
+    memcpy(dgram.data() + NLMSG_HDRLEN, &first, sizeof(first));
+
+    cnxx_msg msg;
+    size_t off = 0;
+    EXPECT_EQ(cnxx_msg_parse(dgram.data(), dgram.size(), &off, &msg), -EBADMSG);
+    ASSERT_EQ(cnxx_msg_parse(dgram.data(), dgram.size(), &off, &msg), 1);
+    EXPECT_EQ(data_of(msg.rec), "ok");
+
+    /* an nlmsg_len past the datagram: the rest cannot be trusted */
+    Bytes broken;
+    put_frame(broken, 1, 10, "abcd");
+    put_frame(broken, 2, 11, "ok");
+    uint32_t len = 4096;
+    memcpy(broken.data(), &len, sizeof(len));
+    off = 0;
+    EXPECT_EQ(cnxx_msg_parse(broken.data(), broken.size(), &off, &msg), -EBADMSG);
+    EXPECT_EQ(off, broken.size());
+    EXPECT_EQ(cnxx_msg_parse(broken.data(), broken.size(), &off, &msg), 0);
 }
 
 TEST(Records, IteratesMultiRecordPayload)

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * Framing: one cn_msg in one netlink message, and the walk over the
- * cn_msg records of a received payload. Pure: no socket.
+ * Framing: one cn_msg in one netlink message; decoding the netlink messages
+ * of a received datagram and the cn_msg records of a payload. Pure: no
+ * socket.
  */
 #include "internal.h"
 
@@ -76,3 +77,65 @@ int cnxx_record_next(const void *payload, size_t size, size_t *offset,
 	return 1;
 }
 
+
+/* One netlink message at @nlh: 1 for a message in @msg, 0 to skip it. */
+static int cnxx_decode(const struct nlmsghdr *nlh, struct cnxx_msg *msg)
+{
+	size_t plen = mnl_nlmsg_get_payload_len(nlh), off = 0;
+
+	memset(msg, 0, sizeof(*msg));
+	msg->nl_type = nlh->nlmsg_type;
+	msg->nl_flags = nlh->nlmsg_flags;
+	msg->nl_seq = nlh->nlmsg_seq;
+	msg->nl_pid = nlh->nlmsg_pid;
+
+	switch (nlh->nlmsg_type) {
+	case NLMSG_NOOP:
+	case NLMSG_OVERRUN:
+		return 0;
+	case NLMSG_ERROR: {
+		struct nlmsgerr err;
+
+		if (plen < sizeof(err))
+			return -EBADMSG;
+		memcpy(&err, mnl_nlmsg_get_payload(nlh), sizeof(err));
+		msg->type = CNXX_MSG_ACK;
+		msg->error = err.error;
+		msg->acked_seq = err.msg.nlmsg_seq;
+		return 1;
+	}
+	}
+
+	/* the kernel sends cn_msg as NLMSG_DONE; peers may use any type */
+	msg->type = CNXX_MSG_DATA;
+	msg->payload = mnl_nlmsg_get_payload(nlh);
+	msg->payload_len = plen;
+	if (cnxx_record_next(msg->payload, plen, &off, &msg->rec) != 1)
+		return -EBADMSG;
+	return 1;
+}
+
+int cnxx_msg_parse(const void *buf, size_t len, size_t *offset,
+		   struct cnxx_msg *msg)
+{
+	const unsigned char *p = buf;
+	int ret;
+
+	do {
+		const struct nlmsghdr *nlh = (const void *)(p + *offset);
+		size_t left;
+
+		if (*offset >= len)
+			return 0;
+		left = len - *offset;
+		if (!mnl_nlmsg_ok(nlh, (int)left)) {
+			/* nothing behind a broken header can be trusted */
+			*offset = len;
+			return -EBADMSG;
+		}
+		*offset += NLMSG_ALIGN(nlh->nlmsg_len) < left ?
+			   NLMSG_ALIGN(nlh->nlmsg_len) : left;
+		ret = cnxx_decode(nlh, msg);
+	} while (!ret);
+	return ret;
+}

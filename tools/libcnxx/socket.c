@@ -197,70 +197,17 @@ static int cnxx_fill(struct cnxx_sock *sock, int timeout_ms)
 	return 0;
 }
 
-/*
- * Takes the next netlink message of the buffered datagram.
- * Return: 1 for a message in @msg, 0 for one to skip, -EBADMSG.
- */
-static int cnxx_next_nlmsg(struct cnxx_sock *sock, struct cnxx_msg *msg)
-{
-	size_t left = sock->len - sock->off;
-	const struct nlmsghdr *nlh = (const void *)(sock->buf + sock->off);
-	size_t plen, off = 0;
-
-	if (!mnl_nlmsg_ok(nlh, (int)left)) {
-		/* nothing behind a broken header can be trusted */
-		sock->off = sock->len;
-		return -EBADMSG;
-	}
-	sock->off += NLMSG_ALIGN(nlh->nlmsg_len) < left ?
-		     NLMSG_ALIGN(nlh->nlmsg_len) : left;
-	plen = mnl_nlmsg_get_payload_len(nlh);
-
-	memset(msg, 0, sizeof(*msg));
-	msg->nl_type = nlh->nlmsg_type;
-	msg->nl_flags = nlh->nlmsg_flags;
-	msg->nl_seq = nlh->nlmsg_seq;
-	msg->nl_pid = nlh->nlmsg_pid;
-	msg->src_pid = sock->src_pid;
-	msg->group = sock->group;
-
-	switch (nlh->nlmsg_type) {
-	case NLMSG_NOOP:
-	case NLMSG_OVERRUN:
-		return 0;
-	case NLMSG_ERROR: {
-		struct nlmsgerr err;
-
-		if (plen < sizeof(err))
-			return -EBADMSG;
-		memcpy(&err, mnl_nlmsg_get_payload(nlh), sizeof(err));
-		msg->type = CNXX_MSG_ACK;
-		msg->error = err.error;
-		msg->acked_seq = err.msg.nlmsg_seq;
-		return 1;
-	}
-	}
-
-	/* the kernel sends cn_msg as NLMSG_DONE; peers may use any type */
-	msg->type = CNXX_MSG_DATA;
-	msg->payload = mnl_nlmsg_get_payload(nlh);
-	msg->payload_len = plen;
-	if (cnxx_record_next(msg->payload, plen, &off, &msg->rec) != 1)
-		return -EBADMSG;
-	return 1;
-}
-
 int cnxx_recv(struct cnxx_sock *sock, struct cnxx_msg *msg, int timeout_ms)
 {
 	struct timespec deadline = cnxx_deadline(timeout_ms);
 	int ret;
 
 	for (;;) {
-		if (sock->off < sock->len) {
-			ret = cnxx_next_nlmsg(sock, msg);
-			if (ret)
-				return ret < 0 ? ret : 0;
-			continue;
+		ret = cnxx_msg_parse(sock->buf, sock->len, &sock->off, msg);
+		if (ret) {
+			msg->src_pid = sock->src_pid;
+			msg->group = sock->group;
+			return ret < 0 ? ret : 0;
 		}
 		ret = cnxx_fill(sock, cnxx_remaining_ms(&deadline, timeout_ms));
 		if (ret && ret != -EAGAIN)

@@ -205,6 +205,24 @@ int cnxx_record_next(const void *payload, size_t size, size_t *offset,
 		     struct cnxx_record *rec);
 
 /*
+ * cnxx_msg_parse() - decode the next netlink message of a datagram
+ * @buf, @len: the datagram, e.g. from recv() on a socket of one's own
+ * @offset:    in: where the next message starts (0 for the first);
+ *             out: just after it
+ * @msg:       filled as by cnxx_recv(); src_pid and group are 0 (they are
+ *             not in the bytes); its pointers point into @buf
+ *
+ * What cnxx_recv() does with each datagram, for programs that need their
+ * own sockets. NLMSG_NOOP and NLMSG_OVERRUN are skipped.
+ *
+ * Return: 1 for a message, 0 at the end of the datagram, -EBADMSG for a
+ * malformed message (*@offset then is past it, or at @len when its header
+ * is broken, so the caller can go on).
+ */
+int cnxx_msg_parse(const void *buf, size_t len, size_t *offset,
+		   struct cnxx_msg *msg);
+
+/*
  * cnxx_request() - send @req and wait for its reply
  * @reply: the answer, see below; pointers follow the rule at the top
  *
