@@ -37,7 +37,7 @@ struct receiver {
 	uint64_t kind[STRESS_B_KINDS];
 	uint64_t other, bad, overruns, notify_reg, notify_unreg;
 	double last_rx;
-	void (*count)(struct receiver *r, const struct nlmsghdr *nlh);
+	void (*count)(struct receiver *r, const struct cnxx_msg *msg);
 };
 
 extern atomic_int stop_senders;
@@ -55,7 +55,7 @@ void make_it_fail(int on);
 /* A receiver thread: hands every netlink message to r->count. */
 void *receiver_fn(void *arg);
 /* Counts one broadcast of cnxx_stress, or one reply of cnxx_cycle. */
-void count_broadcast(struct receiver *r, const struct nlmsghdr *nlh);
+void count_broadcast(struct receiver *r, const struct cnxx_msg *msg);
 /* Writes @cmd to cnxx_stress's control file; a failure is counted. */
 int control(const char *cmd);
 /* Waits until @r has been quiet for @idle seconds (at most 30 s). */

@@ -28,41 +28,42 @@ static uint32_t make_seq(int thread, enum send_kind k, uint32_t n)
 	return (uint32_t)thread << 28 | (uint32_t)k << 24 | (n & 0xffffff);
 }
 
-static void count_ack(const struct nlmsghdr *nlh, void *ctx)
+static void k_count(struct ack_counts *a, unsigned int k, int error)
+{
+	if (!error) {
+		a->ok++;
+		if (k < K_NR)
+			a->ok_k[k]++;
+	} else if (error == -ENODEV) {
+		a->enodev++;
+		if (k < K_NR)
+			a->enodev_k[k]++;
+	} else if (error == -ENOMEM) {
+		a->enomem++;
+	} else {
+		a->other++;
+		a->last_other = error;
+	}
+}
+
+static void count_ack(const struct cnxx_msg *msg, void *ctx)
 {
 	struct ack_counts *a = ctx;
 
-	if (nlh->nlmsg_type == NLMSG_ERROR) {
-		struct nlmsgerr *e = NLMSG_DATA(nlh);
-		unsigned int k = e->msg.nlmsg_seq >> 24 & 0xf;
-
-		if (!e->error) {
-			a->ok++;
-			if (k < K_NR)
-				a->ok_k[k]++;
-		} else if (e->error == -ENODEV) {
-			a->enodev++;
-			if (k < K_NR)
-				a->enodev_k[k]++;
-		} else if (e->error == -ENOMEM) {
-			a->enomem++;
-		} else {
-			a->other++;
-			a->last_other = e->error;
-		}
-	} else {
-		struct cn_msg *m = NLMSG_DATA(nlh);
-
-		if (nlh->nlmsg_len >= NLMSG_LENGTH(sizeof(*m)) &&
-		    m->id.idx == STRESS_IDX && m->id.val == STRESS_VAL_ECHO) {
-			if (m->ack == m->seq + 1)
+	if (!msg || msg->type == CNXX_MSG_DATA) {
+		if (msg && msg->rec.id.idx == STRESS_IDX &&
+		    msg->rec.id.val == STRESS_VAL_ECHO) {
+			if (msg->rec.ack == msg->rec.seq + 1)
 				a->echo++;
 			else
 				a->echo_bad++;
 		} else {
 			a->data++;
 		}
+		return;
 	}
+	/* acks echo the request's header: its seq names the kind */
+	k_count(a, msg->acked_seq >> 24 & 0xf, msg->error);
 }
 
 void drain(int fd, struct ack_counts *a)
@@ -192,55 +193,52 @@ static const char *const kind_names[STRESS_B_KINDS] = {
 };
 
 /* Checks one broadcast of cnxx_stress; returns its kind or -1. */
-static int classify(const struct nlmsghdr *nlh)
+static int classify(const struct cnxx_msg *msg)
 {
-	const struct cn_msg *m = NLMSG_DATA(nlh);
-	size_t payload = nlh->nlmsg_len - NLMSG_HDRLEN;
-	size_t rec = sizeof(*m) + 8, i, nrec = 1;
+	const struct cb_id *id = &msg->rec.id;
+	struct cnxx_record rec;
+	size_t off = 0, i, nrec = 1;
 	int kind;
 
-	if (nlh->nlmsg_type != NLMSG_DONE || payload < sizeof(*m) ||
-	    m->id.idx != STRESS_IDX)
+	if (msg->type != CNXX_MSG_DATA || msg->nl_type != NLMSG_DONE ||
+	    id->idx != STRESS_IDX)
 		return -2;
-	if (m->id.val >= STRESS_VAL_DYN &&
-	    m->id.val < STRESS_VAL_DYN + STRESS_NDYN)
+	if (id->val >= STRESS_VAL_DYN && id->val < STRESS_VAL_DYN + STRESS_NDYN)
 		kind = STRESS_VAL_B_ROUTED - STRESS_B_FIRST;
-	else if (m->id.val >= STRESS_B_FIRST &&
-		 m->id.val < STRESS_VAL_B_ROUTED)
-		kind = m->id.val - STRESS_B_FIRST;
+	else if (id->val >= STRESS_B_FIRST && id->val < STRESS_VAL_B_ROUTED)
+		kind = id->val - STRESS_B_FIRST;
 	else
 		return -1;
 	if (kind == STRESS_VAL_B_MULT - STRESS_B_FIRST)
 		nrec = 3;
-	if (payload != nrec * rec)
-		return -2;
-	for (i = 0; i < nrec; i++) {
-		const struct cn_msg *r =
-			(const struct cn_msg *)((const char *)m + i * rec);
-
-		if (r->len != 8 || memcmp(r->data, "cnstress", 8))
+	for (i = 0; i < nrec; i++)
+		if (cnxx_record_next(msg->payload, msg->payload_len, &off,
+				     &rec) != 1 ||
+		    rec.len != 8 || memcmp(rec.data, "cnstress", 8))
 			return -2;
-	}
-	return kind;
+	return off == msg->payload_len ? kind : -2;
 }
 
 /* Counts one broadcast of cnxx_stress, or one reply of cnxx_cycle. */
-void count_broadcast(struct receiver *r, const struct nlmsghdr *nlh)
+void count_broadcast(struct receiver *r, const struct cnxx_msg *msg)
 {
-	const struct cn_msg *m = NLMSG_DATA(nlh);
+	const struct cnxx_record *rec = &msg->rec;
 	int kind;
 
+	if (msg->type != CNXX_MSG_DATA) {
+		r->bad++;
+		return;
+	}
 	if (r->cycle) {
-		if (nlh->nlmsg_len >= NLMSG_LENGTH(sizeof(*m) + 32) &&
-		    m->id.idx == CYCLE_IDX && m->id.val >= 1 &&
-		    m->id.val <= CYCLE_NIDS && m->len == 32 &&
-		    m->ack == m->seq + 1)
+		if (rec->id.idx == CYCLE_IDX && rec->id.val >= 1 &&
+		    rec->id.val <= CYCLE_NIDS && rec->len == 32 &&
+		    rec->ack == rec->seq + 1)
 			r->other++;
 		else
 			r->bad++;
 		return;
 	}
-	kind = classify(nlh);
+	kind = classify(msg);
 	if (kind >= 0)
 		r->kind[kind]++;
 	else if (kind == -1)
@@ -250,27 +248,30 @@ void count_broadcast(struct receiver *r, const struct nlmsghdr *nlh)
 }
 
 /* Counts one registration notification of the dynamic ids. */
-static void count_notification(struct receiver *r, const struct nlmsghdr *nlh)
+static void count_notification(struct receiver *r, const struct cnxx_msg *msg)
 {
-	const struct cn_msg *m = NLMSG_DATA(nlh);
+	const struct cnxx_record *rec = &msg->rec;
 
-	if (nlh->nlmsg_len < NLMSG_LENGTH(sizeof(*m)) ||
-	    m->id.idx != STRESS_IDX || m->id.val < STRESS_VAL_DYN ||
-	    m->id.val >= STRESS_VAL_DYN + STRESS_NDYN || m->len)
+	if (msg->type != CNXX_MSG_DATA || rec->id.idx != STRESS_IDX ||
+	    rec->id.val < STRESS_VAL_DYN ||
+	    rec->id.val >= STRESS_VAL_DYN + STRESS_NDYN || rec->len)
 		r->bad++;
-	else if (m->ack == CN_NOTIFY_REGISTERED)
+	else if (rec->ack == CN_NOTIFY_REGISTERED)
 		r->notify_reg++;
-	else if (m->ack == CN_NOTIFY_UNREGISTERED)
+	else if (rec->ack == CN_NOTIFY_UNREGISTERED)
 		r->notify_unreg++;
 	else
 		r->bad++;
 }
 
-static void receiver_count(const struct nlmsghdr *nlh, void *ctx)
+static void receiver_count(const struct cnxx_msg *msg, void *ctx)
 {
 	struct receiver *r = ctx;
 
-	r->count(r, nlh);
+	if (msg)
+		r->count(r, msg);
+	else
+		r->bad++;
 }
 
 void *receiver_fn(void *arg)

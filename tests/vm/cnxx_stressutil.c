@@ -21,11 +21,12 @@ void fail(const char *fmt, ...)
 }
 
 int recv_each(int fd, void *buf, size_t size, uint64_t *overruns,
-	      void (*each)(const struct nlmsghdr *nlh, void *ctx), void *ctx)
+	      void (*each)(const struct cnxx_msg *msg, void *ctx), void *ctx)
 {
 	ssize_t n = recv(fd, buf, size, MSG_DONTWAIT);
-	struct nlmsghdr *nlh;
-	int left;
+	struct cnxx_msg msg;
+	size_t off = 0;
+	int ret;
 
 	if (n < 0) {
 		if (errno != ENOBUFS)
@@ -33,8 +34,7 @@ int recv_each(int fd, void *buf, size_t size, uint64_t *overruns,
 		(*overruns)++;
 		return 0;
 	}
-	left = (int)n;
-	for (nlh = buf; NLMSG_OK(nlh, left); nlh = NLMSG_NEXT(nlh, left))
-		each(nlh, ctx);
+	while ((ret = cnxx_msg_parse(buf, n, &off, &msg)))
+		each(ret > 0 ? &msg : NULL, ctx);
 	return 1;
 }

@@ -44,12 +44,12 @@ void fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /*
  * Reads one datagram from @fd without waiting into @buf and hands each of
- * its netlink messages to @each. Returns 1 for a datagram, 0 for an
- * overrun (counted in *@overruns: the socket stays usable), -1 when
- * nothing is queued.
+ * its netlink messages, decoded by libcnxx, to @each (NULL for a malformed
+ * one). Returns 1 for a datagram, 0 for an overrun (counted in
+ * *@overruns: the socket stays usable), -1 when nothing is queued.
  */
 int recv_each(int fd, void *buf, size_t size, uint64_t *overruns,
-	      void (*each)(const struct nlmsghdr *nlh, void *ctx), void *ctx);
+	      void (*each)(const struct cnxx_msg *msg, void *ctx), void *ctx);
 
 #define CNXX_STATS_FILE "/proc/net/cnxx_stats"
 #define STRESS_STATS_FILE STRESS_DEBUGFS "/stats"
@@ -220,29 +220,24 @@ static inline int cn_wait_echo(int fd, uint32_t seq, const void *data,
 	static char buf[1 << 17];
 	double end = now_s() + ms / 1000.0;
 	struct pollfd p = { .fd = fd, .events = POLLIN };
+	struct cnxx_msg msg;
 
 	while (now_s() < end) {
-		struct nlmsghdr *nlh;
+		const struct cnxx_record *r = &msg.rec;
+		size_t off = 0;
 		ssize_t n;
-		int left;
+		int ret;
 
 		if (poll(&p, 1, 50) <= 0)
 			continue;
 		n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
 		if (n < 0)
 			continue;
-		left = (int)n;
-		for (nlh = (struct nlmsghdr *)buf; NLMSG_OK(nlh, left);
-		     nlh = NLMSG_NEXT(nlh, left)) {
-			struct cn_msg *m = NLMSG_DATA(nlh);
-
-			if (nlh->nlmsg_type != NLMSG_DONE ||
-			    nlh->nlmsg_len < NLMSG_LENGTH(sizeof(*m)))
-				continue;
-			if (m->id.idx == STRESS_IDX && m->id.val == STRESS_VAL_ECHO &&
-			    m->seq == seq && m->ack == seq + 1 && m->len == len &&
-			    nlh->nlmsg_len >= NLMSG_LENGTH(sizeof(*m) + len) &&
-			    !memcmp(m->data, data, len))
+		while ((ret = cnxx_msg_parse(buf, n, &off, &msg))) {
+			if (ret > 0 && msg.type == CNXX_MSG_DATA &&
+			    r->id.idx == STRESS_IDX && r->id.val == STRESS_VAL_ECHO &&
+			    r->seq == seq && r->ack == seq + 1 && r->len == len &&
+			    !memcmp(r->data, data, len))
 				return 1;
 		}
 	}

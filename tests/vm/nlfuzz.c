@@ -40,13 +40,12 @@ struct fuzz_counts {
 	uint64_t replies, overruns;
 };
 
-static void count_ack(const struct nlmsghdr *nlh, void *ctx)
+static void count_ack(const struct cnxx_msg *msg, void *ctx)
 {
 	struct fuzz_counts *c = ctx;
 
-	if (nlh->nlmsg_type == NLMSG_ERROR &&
-	    nlh->nlmsg_len >= NLMSG_LENGTH(sizeof(int))) {
-		int e = -((struct nlmsgerr *)NLMSG_DATA(nlh))->error;
+	if (msg && msg->type == CNXX_MSG_ACK) {
+		int e = -msg->error;
 
 		c->acks[e >= 0 && e < 140 ? e : 139]++;
 	} else {
