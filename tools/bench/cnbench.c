@@ -177,39 +177,36 @@ static int wait_reply(struct bench *b, __u32 val, __u32 seq, void *out,
 {
 	for (;;) {
 		ssize_t n = recv(b->fd, b->rx, sizeof(b->rx), 0);
-		struct nlmsghdr *nlh = (struct nlmsghdr *)b->rx;
-		struct cn_msg *m;
-		size_t len;
+		const struct cnxx_record *r;
+		struct cnxx_msg msg;
+		size_t off = 0;
 
 		if (n < 0) {
 			fail(b, "recv: %s", strerror(errno));
 			return -1;
 		}
-		if (!NLMSG_OK(nlh, n) || nlh->nlmsg_type != NLMSG_DONE ||
-		    nlh->nlmsg_len < NLMSG_LENGTH(sizeof(*m))) {
+		if (cnxx_msg_parse(b->rx, n, &off, &msg) != 1 ||
+		    msg.type != CNXX_MSG_DATA || msg.nl_type != NLMSG_DONE) {
 			fail(b, "malformed message (%zd bytes)", n);
 			return -1;
 		}
-		m = NLMSG_DATA(nlh);
-		len = nlh->nlmsg_len - NLMSG_LENGTH(0);
-		if (m->id.idx == CNBENCH_IDX && m->id.val == val &&
-		    m->seq == seq) {
-			if (m->ack != seq + 1 || m->len != outlen ||
-			    len < sizeof(*m) + outlen) {
-				fail(b, "bad reply: seq %u ack %u len %u", m->seq,
-				     m->ack, m->len);
+		r = &msg.rec;
+		if (r->id.idx == CNBENCH_IDX && r->id.val == val && r->seq == seq) {
+			if (r->ack != seq + 1 || r->len != outlen) {
+				fail(b, "bad reply: seq %u ack %u len %u", r->seq,
+				     r->ack, r->len);
 				return -1;
 			}
-			memcpy(out, m->data, outlen);
+			memcpy(out, r->data, outlen);
 			return 0;
 		}
-		if (d && m->id.idx == CNBENCH_IDX &&
-		    m->id.val == CNBENCH_VAL_TARGET) {
-			check_bcast(d, m, len);
+		if (d && r->id.idx == CNBENCH_IDX &&
+		    r->id.val == CNBENCH_VAL_TARGET) {
+			check_bcast(d, msg.payload, msg.payload_len);
 			continue;
 		}
-		fail(b, "unexpected message {%u,%u} seq %u", m->id.idx,
-		     m->id.val, m->seq);
+		fail(b, "unexpected message {%u,%u} seq %u", r->id.idx,
+		     r->id.val, r->seq);
 		return -1;
 	}
 }
