@@ -351,7 +351,7 @@ void wait_quiet(struct receiver *r, double idle)
 }
 
 int run_stress(const char *tag, double secs, int nsend, int fault,
-		      uint64_t seed)
+	       uint64_t seed)
 {
 	struct sender s[MAX_SENDERS];
 	struct receiver rx = { 0 }, nt = { 0 };

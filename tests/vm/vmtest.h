@@ -89,6 +89,7 @@ struct cb_row {
 	unsigned long long delivered, dropped, send_errors;
 };
 
+/* vmtest_lib.c: sequence numbers, sockets, frames sent and checked. */
 uint32_t next_seq(void);
 const char *errname(int err);
 uint8_t pattern(uint32_t seq, uint32_t i);
@@ -98,27 +99,29 @@ int nl_open(unsigned int group);
 uint32_t nl_port(int fd);
 int nl_send(int fd, const void *buf, size_t len);
 size_t cn_put(void *buf, uint32_t idx, uint32_t val, uint32_t seq,
-		     uint32_t ack, const void *data, size_t dlen,
-		     uint16_t nlflags, uint32_t nlseq);
+	      uint32_t ack, const void *data, size_t dlen,
+	      uint16_t nlflags, uint32_t nlseq);
 struct cn_msg *cn_of(void *nlh);
 int cn_send(int fd, uint32_t idx, uint32_t val, uint32_t seq,
-		   size_t dlen, uint16_t nlflags);
+	    size_t dlen, uint16_t nlflags);
 int rx_wait(int fd, int ms, const char *who);
 const char *rx_str(void);
 struct cn_msg *rx_cn_check(const char *who, int single);
 struct cn_msg *rx_cn(const char *who);
 void expect_quiet(int fd, int ms, const char *who);
 uint32_t expect_stream(int fd, const char *who, uint32_t idx,
-			      uint32_t val, uint32_t seq0, uint32_t n,
-			      uint32_t size);
+		       uint32_t val, uint32_t seq0, uint32_t n,
+		       uint32_t size);
 int rx_ack(int fd, uint32_t seq, int *err, const char *who);
 void expect_ack(int fd, size_t len, int want, const char *what);
+
+/* vmtest_tm.c: the test module, the proc files, an unprivileged child. */
 int tm_cmd(struct cnxx_test_cmd *cmd, struct cnxx_test_result *res);
 int tm_send(uint32_t idx, uint32_t val, uint32_t portid, uint32_t group,
-		   uint32_t count, uint32_t size, uint32_t seq, uint32_t flags,
-		   struct cnxx_test_result *res);
+	    uint32_t count, uint32_t size, uint32_t seq, uint32_t flags,
+	    struct cnxx_test_result *res);
 void expect_rc(const struct cnxx_test_result *res, uint32_t count,
-		      int want, const char *what);
+	       int want, const char *what);
 int tm_simple(uint32_t op, uint32_t idx, uint32_t val);
 int tm_register(uint32_t idx, uint32_t val);
 int tm_unregister(uint32_t idx, uint32_t val);
@@ -127,14 +130,14 @@ void expect_alive(void);
 char *read_file(const char *path);
 int proc_count(const char *text, const char *line);
 void proc_line(char *buf, size_t n, const char *name, uint32_t idx,
-		      uint32_t val);
+	       uint32_t val);
 long long stat_get(const char *key);
 int cb_row_get(uint32_t idx, uint32_t val, struct cb_row *row);
 void run_unprivileged(void (*fn)(void));
 
-/* cn_netlink_send_mult() of @count records by the test module. */
+/* vmtest_base.c: cn_netlink_send_mult() of @count records by the module. */
 int tm_send_mult(uint32_t portid, uint32_t group, uint32_t count,
-			uint32_t size, uint32_t seq, int32_t extra);
+		 uint32_t size, uint32_t seq, int32_t extra);
 
 /* The tests, one per scenario (see the table in vmtest.c). */
 void t_echo(void);
@@ -147,7 +150,6 @@ void t_esrch(void);
 void t_enodev_send(void);
 void t_atomic(void);
 void t_send_mult(void);
-void t_unpriv_join_child(void);
 void t_unpriv_join(void);
 void t_malformed(void);
 void t_proc_connector(void);
@@ -163,7 +165,6 @@ void t_notify_basic(void);
 void t_notify_dup(void);
 void t_notify_groups(void);
 void t_notify_invalid(void);
-void t_notify_unpriv_child(void);
 void t_notify_unpriv(void);
 void t_notify_kernel(void);
 void t_after_unload(void);

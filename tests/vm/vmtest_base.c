@@ -284,7 +284,7 @@ void t_atomic(void)
 }
 
 int tm_send_mult(uint32_t portid, uint32_t group, uint32_t count,
-			uint32_t size, uint32_t seq, int32_t extra)
+		 uint32_t size, uint32_t seq, int32_t extra)
 {
 	struct cnxx_test_cmd cmd = {
 		.op = CNXX_TEST_OP_SEND_MULT, .idx = TEST_IDX,
@@ -363,7 +363,7 @@ out:
 	close_fd(&u);
 }
 
-void t_unpriv_join_child(void)
+static void t_unpriv_join_child(void)
 {
 	struct sockaddr_nl sa = {
 		.nl_family = AF_NETLINK, .nl_groups = 1u << (TEST_IDX - 1),

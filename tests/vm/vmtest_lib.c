@@ -163,7 +163,7 @@ struct cn_msg *cn_of(void *nlh)
 
 /* Sends one message whose data follows pattern(seq, i). */
 int cn_send(int fd, uint32_t idx, uint32_t val, uint32_t seq,
-		   size_t dlen, uint16_t nlflags)
+	    size_t dlen, uint16_t nlflags)
 {
 	static uint8_t data[MAX_PAYLOAD * 4];
 	size_t i;
@@ -293,8 +293,8 @@ void expect_quiet(int fd, int ms, const char *who)
  * pattern(seq, j), in order. Returns how many were right.
  */
 uint32_t expect_stream(int fd, const char *who, uint32_t idx,
-			      uint32_t val, uint32_t seq0, uint32_t n,
-			      uint32_t size)
+		       uint32_t val, uint32_t seq0, uint32_t n,
+		       uint32_t size)
 {
 	uint32_t i, j, ok = 0;
 	struct cn_msg *cn;

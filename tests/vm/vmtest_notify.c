@@ -306,7 +306,7 @@ out:
 	close_fd(&fd);
 }
 
-void t_notify_unpriv_child(void)
+static void t_notify_unpriv_child(void)
 {
 	uint32_t seq = next_seq();
 	int fd = nl_open(0), err;

@@ -66,8 +66,8 @@ int tm_cmd(struct cnxx_test_cmd *cmd, struct cnxx_test_result *res)
 
 /* Asks the module to send; returns the command error (first failed send). */
 int tm_send(uint32_t idx, uint32_t val, uint32_t portid, uint32_t group,
-		   uint32_t count, uint32_t size, uint32_t seq, uint32_t flags,
-		   struct cnxx_test_result *res)
+	    uint32_t count, uint32_t size, uint32_t seq, uint32_t flags,
+	    struct cnxx_test_result *res)
 {
 	struct cnxx_test_cmd cmd = {
 		.op = CNXX_TEST_OP_SEND, .flags = flags, .idx = idx, .val = val,
@@ -82,7 +82,7 @@ int tm_send(uint32_t idx, uint32_t val, uint32_t portid, uint32_t group,
 
 /* Checks that every one of @count sends returned @want. */
 void expect_rc(const struct cnxx_test_result *res, uint32_t count,
-		      int want, const char *what)
+	       int want, const char *what)
 {
 	uint32_t i;
 
@@ -195,7 +195,7 @@ int proc_count(const char *text, const char *line)
 }
 
 void proc_line(char *buf, size_t n, const char *name, uint32_t idx,
-		      uint32_t val)
+	       uint32_t val)
 {
 	snprintf(buf, n, "%-15s %u:%u", name, idx, val);
 }
