@@ -42,17 +42,19 @@ uint32_t next_seq(void)
 	return seq_next += 0x10;
 }
 
-/* "-19 (No such device)"; a few may be used in one printf. */
+/* "-19 (ENODEV)"; a few may be used in one printf. */
 const char *errname(int err)
 {
 	static char bufs[4][64];
 	static unsigned int n;
 	char *buf = bufs[n++ % 4];
+	const char *name = err < 0 ? cnxx_errname(err) : NULL;
 
 	if (err >= 0)
 		snprintf(buf, sizeof(bufs[0]), "%d", err);
 	else
-		snprintf(buf, sizeof(bufs[0]), "%d (%s)", err, strerror(-err));
+		snprintf(buf, sizeof(bufs[0]), "%d (%s)", err,
+			 name ? name : strerror(-err));
 	return buf;
 }
 
