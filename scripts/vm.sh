@@ -4,8 +4,8 @@
 #   scripts/vm.sh KERNEL FLAVOR JOB     e.g. scripts/vm.sh 6.1 base check
 #
 # Builds (or reuses) the kernel, builds cnxx and the test modules for it in
-# out/KERNEL-FLAVOR/, packs a busybox initramfs with them and the static
-# user programs, runs the guest job scripts/guest/JOB.sh under QEMU (TCG,
+# out/KERNEL-FLAVOR/, packs a busybox initramfs with them and the user
+# programs (scripts/build-user.sh), runs the guest job scripts/guest/JOB.sh under QEMU (TCG,
 # hard timeout), saves the console to out/logs/, and prints the failing
 # cases and a last line "RESULT passed=N failed=M skipped=K".
 set -euo pipefail
@@ -41,7 +41,7 @@ echo 'obj-m := cn_test.o' >"$stage/samples/Kbuild"
 make -s -C "$kdir" M="$stage/samples" KBUILD_EXTRA_SYMBOLS="$stage/src/Module.symvers" modules \
 	>"$stage/samples.log" 2>&1 || { cat "$stage/samples.log" >&2; die "cn_test build failed"; }
 
-# User programs, static: the guest has nothing but busybox.
+# User programs and the libraries they need: the guest has only busybox.
 "$CNXX_ROOT/scripts/build-user.sh" "$ksrc" "$stage/root"
 
 cp "$stage"/src/cnxx.ko "$stage"/src/kunit/*.ko "$stage"/src/tests/vm/*.ko "$stage"/src/tools/bench/*.ko \
