@@ -4,8 +4,8 @@
 #   scripts/vm.sh KERNEL FLAVOR JOB     e.g. scripts/vm.sh 6.1 base check
 #
 # Builds (or reuses) the kernel, builds cnxx and the test modules for it in
-# out/KERNEL-FLAVOR/, packs a busybox initramfs with them and the user
-# programs (scripts/build-user.sh), runs the guest job scripts/guest/JOB.sh under QEMU (TCG,
+# out/KERNEL-FLAVOR/, packs a busybox initramfs with them and the
+# user programs, runs the guest job scripts/guest/JOB.sh under QEMU (TCG,
 # hard timeout), saves the console to out/logs/, and prints the failing
 # cases and a last line "RESULT passed=N failed=M skipped=K".
 set -euo pipefail
