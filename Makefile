@@ -60,8 +60,8 @@ install: module tools
 	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_DIR=extra modules_install
 	depmod -a $(KVER)
 	install -D -m 0644 include/uapi/cnxx/connector.h $(DESTDIR)$(PREFIX)/include/cnxx/connector.h
-	install -D -m 0644 tools/libcnxx/cnxx.h $(DESTDIR)$(PREFIX)/include/cnxx/libcnxx.h
-	install -D -m 0644 tools/libcnxx/cnxx.hpp $(DESTDIR)$(PREFIX)/include/cnxx/libcnxx.hpp
+	install -D -m 0644 -t $(DESTDIR)$(PREFIX)/include/cnxx tools/libcnxx/include/cnxx/libcnxx.h \
+		tools/libcnxx/include/cnxx/libcnxx.hpp
 	install -D -m 0644 $(BUILD)/tools/tools/libcnxx.a $(DESTDIR)$(PREFIX)/lib/libcnxx.a
 	install -D -m 0755 $(BUILD)/tools/tools/cnctl $(DESTDIR)$(PREFIX)/bin/cnctl
 

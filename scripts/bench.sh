@@ -49,11 +49,10 @@ for k in $kernels; do
 	CNXX_VM_APPEND="$append ${CNXX_VM_APPEND:-}" \
 		"$CNXX_ROOT/scripts/vm.sh" "$k" base bench 2>&1 | tee "$vmout" >&2
 	rc=${PIPESTATUS[0]}
-	result=$(grep -E '^RESULT passed=' "$vmout" | tail -1)
 	ok=1
-	if [ "$rc" -ne 0 ] || [ -z "$result" ] || ! grep -q ' failed=0 ' <<<"$result"; then
+	if ! result_read "$vmout" "$rc" "bench-$k" >&2; then
 		ok=0
-		log "bench VM for $k failed (${result:-no result})"
+		log "bench VM for $k failed ($res_passed passed, $res_failed failed)"
 	fi
 	if [ -f "$logf" ]; then
 		# Step output is indented and each line a KTAP diagnostic ("# ").

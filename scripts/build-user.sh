@@ -1,36 +1,47 @@
 #!/usr/bin/env bash
-# Builds the static user programs for the test VM and copies them to DEST.
+# Builds the user programs for the test VM and installs them into its root.
 #
-#   scripts/build-user.sh KERNEL_SOURCE DEST
+#   scripts/build-user.sh KERNEL_SOURCE ROOT
 #
-# vmtest (tests/vm), cnctl (tools), and the kernel's samples/connector/ucon.c
-# from KERNEL_SOURCE. Static, because the guest has only busybox.
+# vmtest, cnstress, nlfuzz (tests/vm), cnbench (tools/bench) and cnctl, all
+# on libcnxx, go to ROOT/cnxx with the shared libraries they need at their
+# paths under ROOT: libmnl-dev ships no libmnl.a, so they cannot be static.
+# The kernel's samples/connector/ucon.c from KERNEL_SOURCE is built static.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-ksrc=${1:?usage: build-user.sh KERNEL_SOURCE DEST}
-dest=${2:?usage: build-user.sh KERNEL_SOURCE DEST}
+ksrc=${1:?usage: build-user.sh KERNEL_SOURCE ROOT}
+root=${2:?usage: build-user.sh KERNEL_SOURCE ROOT}
 out=$CNXX_OUT/user
 need base tools
-mkdir -p "$out" "$dest"
+mkdir -p "$out" "$root/cnxx"
 
-cc_static() { # OUT SRC...
+cmake -S "$CNXX_ROOT/tools" -B "$out/tools" -DCMAKE_BUILD_TYPE=Release \
+	-DCNXX_TOOLS_TESTS=OFF >"$out/cmake.log" 2>&1 ||
+	{ cat "$out/cmake.log" >&2; die "cmake for tools failed"; }
+cmake --build "$out/tools" -j"$(nproc)" --target cnctl libcnxx >"$out/build.log" 2>&1 ||
+	{ cat "$out/build.log" >&2; die "building libcnxx and cnctl failed"; }
+
+# cc_user OUT SRC... [FLAG...]: a program on libcnxx.
+cc_user() {
 	local o=$1
 	shift
-	gcc -static -O2 -Wall -Wextra -Werror "$@" -o "$o"
+	gcc -O2 -Wall -Wextra -Werror -I"$CNXX_ROOT/tools/libcnxx/include" \
+		-I"$CNXX_ROOT/include/uapi" "$@" "$out/tools/libcnxx.a" \
+		$(pkg-config --libs libmnl) -o "$o"
 }
 
-cc_static "$out/vmtest" -I"$CNXX_ROOT/tests/vm" "$CNXX_ROOT/tests/vm/vmtest.c"
-cc_static "$out/nlfuzz" -I"$CNXX_ROOT/tests/vm" "$CNXX_ROOT/tests/vm/nlfuzz.c"
-cc_static "$out/cnstress" -I"$CNXX_ROOT/tests/vm" "$CNXX_ROOT/tests/vm/cnstress.c" -pthread
-cc_static "$out/cnbench" -I"$CNXX_ROOT/tools/bench" "$CNXX_ROOT/tools/bench/cnbench.c"
+vm=$CNXX_ROOT/tests/vm
+cc_user "$out/vmtest" -I"$vm" "$vm"/vmtest*.c
+cc_user "$out/nlfuzz" -I"$vm" "$vm"/nlfuzz*.c "$vm/cnxx_stressutil.c"
+cc_user "$out/cnstress" -I"$vm" "$vm"/cnstress*.c "$vm/cnxx_stressutil.c" -pthread
+cc_user "$out/cnbench" -I"$CNXX_ROOT/tools/bench" "$CNXX_ROOT/tools/bench/cnbench.c"
 # The sample as the kernel ships it: no warnings policy of ours.
 gcc -static -O2 -w "$ksrc/samples/connector/ucon.c" -o "$out/ucon"
 
-cmake -S "$CNXX_ROOT/tools" -B "$out/tools" -DCNXX_STATIC_TOOLS=ON \
-	-DCMAKE_BUILD_TYPE=Release >"$out/cmake.log" 2>&1 ||
-	{ cat "$out/cmake.log" >&2; die "cmake for tools failed"; }
-cmake --build "$out/tools" -j"$(nproc)" --target cnctl >"$out/build.log" 2>&1 ||
-	{ cat "$out/build.log" >&2; die "building cnctl failed"; }
-
-cp "$out/vmtest" "$out/nlfuzz" "$out/cnstress" "$out/cnbench" "$out/ucon" "$out/tools/cnctl" "$dest/"
+progs=("$out/vmtest" "$out/nlfuzz" "$out/cnstress" "$out/cnbench" "$out/tools/cnctl")
+cp "${progs[@]}" "$out/ucon" "$root/cnxx/"
+# the dynamic loader and libraries, at the paths the programs name
+for lib in $(ldd "${progs[@]}" | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// && $2 ~ /^\(/ { print $1 }' | sort -u); do
+	cp -L --parents "$lib" "$root/"
+done

@@ -13,35 +13,6 @@ set -uo pipefail
 
 kernels=${CNXX_KERNELS:-6.1 6.12}
 debug=${CNXX_DEBUG-6.1}
-passed=0 failed=0 skipped=0
-summary=()
-
-# run_part NAME CMD...: runs CMD, shows its output, adds up its RESULT line.
-run_part() {
-	local name=$1 out rc result p f s
-	shift
-	local start=$SECONDS
-	echo "=== $name"
-	out=$(mktemp)
-	"$@" 2>&1 | tee "$out"
-	rc=${PIPESTATUS[0]}
-	result=$(grep -E '^RESULT passed=' "$out" | tail -1)
-	rm -f "$out"
-	if [ -z "$result" ]; then
-		p=0 f=1 s=0
-		echo "FAIL $name: no result (status $rc)"
-	else
-		p=$(echo "$result" | sed -E 's/.*passed=([0-9]+).*/\1/')
-		f=$(echo "$result" | sed -E 's/.*failed=([0-9]+).*/\1/')
-		s=$(echo "$result" | sed -E 's/.*skipped=([0-9]+).*/\1/')
-		if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
-			f=1
-			echo "FAIL $name: exited with status $rc"
-		fi
-	fi
-	passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
-	summary+=("$(printf '%-24s %4d passed %3d failed %3d skipped %5d s' "$name" "$p" "$f" "$s" $((SECONDS - start)))")
-}
 
 # setup NAME CMD...: a step that tests nothing but must work; timed.
 setup() {
@@ -49,10 +20,10 @@ setup() {
 	shift
 	echo "=== $name"
 	if "$@" >/dev/null; then
-		summary+=("$(printf '%-24s %34s %5d s' "$name" ok $((SECONDS - start)))")
+		tally_lines+=("$(printf '%-24s %35s %6d s' "$name" ok $((SECONDS - start)))")
 	else
-		failed=$((failed + 1))
-		summary+=("$(printf '%-24s %34s %5d s' "$name" FAILED $((SECONDS - start)))")
+		tally_failed=$((tally_failed + 1))
+		tally_lines+=("$(printf '%-24s %35s %6d s' "$name" FAILED $((SECONDS - start)))")
 	fi
 }
 
@@ -63,20 +34,17 @@ for k in $kernels; do
 done
 [ -z "$debug" ] || setup "kernel-$debug-debug" "$CNXX_ROOT/scripts/build-kernel.sh" "$debug" debug
 
-run_part host-tests "$CNXX_ROOT/scripts/build-host.sh" test
-run_part fuzz "$CNXX_ROOT/scripts/build-host.sh" fuzz "${CNXX_FUZZ_SECONDS:-20}"
+tally host-tests "$CNXX_ROOT/scripts/build-host.sh" test
+tally fuzz "$CNXX_ROOT/scripts/build-host.sh" fuzz "${CNXX_FUZZ_SECONDS:-20}"
 for k in $kernels; do
-	run_part "vm-$k" "$CNXX_ROOT/scripts/vm.sh" "$k" base check
+	tally "vm-$k" "$CNXX_ROOT/scripts/vm.sh" "$k" base check
 done
 if [ -n "$debug" ]; then
-	run_part "vm-$debug-debug" "$CNXX_ROOT/scripts/vm.sh" "$debug" debug reliability
+	tally "vm-$debug-debug" "$CNXX_ROOT/scripts/vm.sh" "$debug" debug reliability
 fi
 
-run_part deps-audit "$CNXX_ROOT/scripts/audit-deps.sh"
+tally deps-audit "$CNXX_ROOT/scripts/audit-deps.sh"
 # The audit can fail: without one package that the tools need, it must.
-run_part deps-audit-self "$CNXX_ROOT/scripts/audit-deps.sh" --expect-missing nlohmann-json3-dev
+tally deps-audit-self "$CNXX_ROOT/scripts/audit-deps.sh" --expect-missing nlohmann-json3-dev
 
-echo "=== summary"
-printf '%s\n' "${summary[@]}"
-echo "$passed passed, $failed failed, $skipped skipped"
-[ "$failed" -eq 0 ]
+tally_summary

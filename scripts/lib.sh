@@ -88,3 +88,58 @@ progress_line() {
 		printf ', %d done' "$n"
 	fi
 }
+
+# ---- RESULT lines: "RESULT passed=N failed=M skipped=K", the last line of
+# every test stage (build-host.sh test|fuzz, vm.sh).
+
+# result_read FILE STATUS NAME: sets res_passed, res_failed, res_skipped
+# from the last RESULT line of FILE, the output of stage NAME that exited
+# with STATUS. No such line, or a failing STATUS without a failed test,
+# counts as one failure, said on stdout. Returns 1 when anything failed.
+result_read() {
+	local line
+	line=$(grep -E '^RESULT passed=' "$1" | tail -1)
+	res_passed=0 res_failed=1 res_skipped=0
+	if [ -z "$line" ]; then
+		echo "FAIL $3: no result (status $2)"
+		return 1
+	fi
+	res_passed=$(echo "$line" | sed -E 's/.*passed=([0-9]+).*/\1/')
+	res_failed=$(echo "$line" | sed -E 's/.*failed=([0-9]+).*/\1/')
+	res_skipped=$(echo "$line" | sed -E 's/.*skipped=([0-9]+).*/\1/')
+	if [ "$2" -ne 0 ] && [ "$res_failed" -eq 0 ]; then
+		res_failed=1
+		echo "FAIL $3: exited with status $2"
+	fi
+	[ "$res_failed" -eq 0 ]
+}
+
+tally_passed=0 tally_failed=0 tally_skipped=0
+tally_lines=()
+
+# tally NAME CMD...: runs the stage CMD with its output shown, adds its
+# RESULT to the totals and a line to the summary. CMD's output stays in
+# $tally_out until the next call.
+tally() {
+	local name=$1 rc start=$SECONDS
+	shift
+	echo "=== $name"
+	tally_out=${tally_out:-$(mktemp)}
+	"$@" 2>&1 | tee "$tally_out"
+	rc=${PIPESTATUS[0]}
+	result_read "$tally_out" "$rc" "$name"
+	tally_passed=$((tally_passed + res_passed))
+	tally_failed=$((tally_failed + res_failed))
+	tally_skipped=$((tally_skipped + res_skipped))
+	tally_lines+=("$(printf '%-24s %4d passed %3d failed %3d skipped %6d s' "$name" \
+		"$res_passed" "$res_failed" "$res_skipped" $((SECONDS - start)))")
+}
+
+# tally_summary: the summary lines and one total line; fails if anything did.
+tally_summary() {
+	echo "=== summary"
+	printf '%s\n' "${tally_lines[@]}"
+	echo "$tally_passed passed, $tally_failed failed, $tally_skipped skipped"
+	rm -f "${tally_out:-}"
+	[ "$tally_failed" -eq 0 ]
+}

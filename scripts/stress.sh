@@ -14,17 +14,8 @@ set -uo pipefail
 
 kernels=${CNXX_KERNELS:-6.1 6.12}
 export CNXX_VM_TIMEOUT=${CNXX_VM_TIMEOUT:-9000}
-passed=0 failed=0 skipped=0
-summary=()
-
 for k in $kernels; do
-	echo "=== stress on $k (debug)"
-	start=$SECONDS
-	out=$(mktemp)
-	"$CNXX_ROOT/scripts/vm.sh" "$k" debug stress 2>&1 | tee "$out"
-	rc=${PIPESTATUS[0]}
-	result=$(grep -E '^RESULT passed=' "$out" | tail -1)
-	rm -f "$out"
+	tally "stress-$k" "$CNXX_ROOT/scripts/vm.sh" "$k" debug stress
 	logf=$CNXX_OUT/logs/$k-debug-stress.log
 	if [ -f "$logf" ]; then
 		echo "--- figures ($logf)"
@@ -33,23 +24,6 @@ for k in $kernels; do
 			grep -E '^ *# (priv|stress|cycle|fault|fuzz|kmemleak|FAIL)[: ]' |
 			sed 's/^ *# /  /'
 	fi
-	if [ -z "$result" ]; then
-		p=0 f=1 s=0
-		echo "FAIL stress on $k: no result (status $rc)"
-	else
-		p=$(echo "$result" | sed -E 's/.*passed=([0-9]+).*/\1/')
-		f=$(echo "$result" | sed -E 's/.*failed=([0-9]+).*/\1/')
-		s=$(echo "$result" | sed -E 's/.*skipped=([0-9]+).*/\1/')
-		if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
-			f=1
-			echo "FAIL stress on $k: exited with status $rc"
-		fi
-	fi
-	passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
-	summary+=("$(printf 'stress-%-8s %4d passed %3d failed %3d skipped %6d s' "$k" "$p" "$f" "$s" $((SECONDS - start)))")
 done
 
-echo "=== summary"
-printf '%s\n' "${summary[@]}"
-echo "$passed passed, $failed failed, $skipped skipped"
-[ "$failed" -eq 0 ]
+tally_summary

@@ -4,7 +4,7 @@
 #   scripts/vm.sh KERNEL FLAVOR JOB     e.g. scripts/vm.sh 6.1 base check
 #
 # Builds (or reuses) the kernel, builds cnxx and the test modules for it in
-# out/KERNEL-FLAVOR/, packs a busybox initramfs with them and the static
+# out/KERNEL-FLAVOR/, packs a busybox initramfs with them and the
 # user programs, runs the guest job scripts/guest/JOB.sh under QEMU (TCG,
 # hard timeout), saves the console to out/logs/, and prints the failing
 # cases and a last line "RESULT passed=N failed=M skipped=K".
@@ -26,13 +26,9 @@ mkdir -p "$stage" "$CNXX_OUT/logs"
 # objects next to the sources.
 log "building modules for $kernel ($flavor)"
 rm -rf "$stage/src" "$stage/root"
-mkdir -p "$stage/src/scripts" "$stage/src/tests" "$stage/root/cnxx/guest" "$stage/root/bin"
+mkdir -p "$stage/src" "$stage/root/cnxx/guest" "$stage/root/bin"
 mkdir -p "$stage"/root/{proc,sys,dev,tmp,etc}
-cp -r "$CNXX_ROOT"/{Kbuild,VERSION,kmod,cxxrt,include,kunit} "$stage/src/"
-cp -r "$CNXX_ROOT/tests/vm" "$stage/src/tests/"
-mkdir -p "$stage/src/tools"
-cp -r "$CNXX_ROOT/tools/bench" "$stage/src/tools/"
-cp "$CNXX_ROOT/scripts/Kbuild.cxx" "$stage/src/scripts/"
+grep -v '^#' "$CNXX_ROOT/scripts/vm-sources" | (cd "$CNXX_ROOT" && xargs cp -r --parents -t "$stage/src")
 make -s -C "$kdir" M="$stage/src" CNXX_TESTS=y -j"$(nproc)" modules >"$stage/modules.log" 2>&1 || {
 	cat "$stage/modules.log" >&2
 	die "module build failed for $kernel"
@@ -45,8 +41,8 @@ echo 'obj-m := cn_test.o' >"$stage/samples/Kbuild"
 make -s -C "$kdir" M="$stage/samples" KBUILD_EXTRA_SYMBOLS="$stage/src/Module.symvers" modules \
 	>"$stage/samples.log" 2>&1 || { cat "$stage/samples.log" >&2; die "cn_test build failed"; }
 
-# User programs, static: the guest has nothing but busybox.
-"$CNXX_ROOT/scripts/build-user.sh" "$ksrc" "$stage/root/cnxx"
+# User programs and the libraries they need: the guest has only busybox.
+"$CNXX_ROOT/scripts/build-user.sh" "$ksrc" "$stage/root"
 
 cp "$stage"/src/cnxx.ko "$stage"/src/kunit/*.ko "$stage"/src/tests/vm/*.ko "$stage"/src/tools/bench/*.ko \
 	"$stage"/samples/cn_test.ko "$stage/root/cnxx/"

@@ -14,20 +14,11 @@
 #                      the table's header
 . /cnxx/guest/lib.sh
 
-reps=5
-bench_ms=300
-mode=wall
-only=
-providers="cn cnxx raw"
-for arg in $(cat /proc/cmdline); do
-	case "$arg" in
-	cnxx.reps=*) reps=${arg#cnxx.reps=} ;;
-	cnxx.bench_ms=*) bench_ms=${arg#cnxx.bench_ms=} ;;
-	cnxx.providers=*) providers=$(echo "${arg#cnxx.providers=}" | tr , ' ') ;;
-	cnxx.only=*) only=$(echo "${arg#cnxx.only=}" | tr , ' ') ;;
-	cnxx.clock=*) mode=${arg#cnxx.clock=} ;;
-	esac
-done
+reps=$(cmdline_param reps 5)
+bench_ms=$(cmdline_param bench_ms 300)
+mode=$(cmdline_param clock wall)
+only=$(cmdline_param only "" | tr , ' ')
+providers=$(cmdline_param providers cn,cnxx,raw | tr , ' ')
 # Workloads measured in the same client run (cnbench --only).
 groups=${only:-"dispatch-1 dispatch-100 dispatch-10000,adddel-10000 bcast-0 bcast-64
 bcast-1024 single16,mult16 rtt"}
@@ -174,23 +165,22 @@ bench_table() {
 	done
 }
 
-echo "KTAP version 1"
-nprov=$(echo "$providers" | wc -w)
-ngroups=$(echo $groups | wc -w)
-echo "1..$((ngroups * reps * nprov + 1))"
-order=$providers
-for g in $groups; do
-	r=1
-	while [ $r -le "$reps" ]; do
-		for p in $order; do
-			step "$(echo "$g" | tr , +)_${p}_$r" bench_run "$p" "$g" "$r"
+steps() {
+	order=$providers
+	for g in $groups; do
+		r=1
+		while [ $r -le "$reps" ]; do
+			for p in $order; do
+				step "$(echo "$g" | tr , +)_${p}_$r" bench_run "$p" "$g" "$r"
+			done
+			# Rotate: no provider always runs first or last.
+			set -- $order
+			first=$1
+			shift
+			order="$* $first"
+			r=$((r + 1))
 		done
-		# Rotate: no provider always runs first or last.
-		set -- $order
-		first=$1
-		shift
-		order="$* $first"
-		r=$((r + 1))
 	done
-done
-step table bench_table
+	step table bench_table
+}
+run_job steps

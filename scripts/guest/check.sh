@@ -2,11 +2,9 @@
 . /cnxx/guest/lib.sh
 . /cnxx/guest/steps.sh
 
-echo "KTAP version 1"
-echo "1..6"
-step load_cnxx load_cnxx
-step kunit kunit_results /cnxx/cnxx_kunit.ko
-step vm_suite vm_suite
-step bench_smoke bench_smoke
-step samples samples
-step unload_cnxx unload_cnxx
+steps() {
+	common_steps
+	step bench_smoke bench_smoke
+	step unload_cnxx unload_cnxx
+}
+run_job steps

@@ -4,12 +4,37 @@
 # "ok N step" or "not ok N step"; the host counts the leaves.
 
 step_no=0
+step_counting=
+
+# cmdline_param NAME DEFAULT: VALUE of cnxx.NAME=VALUE on the kernel command
+# line (vm.sh's CNXX_VM_APPEND), else DEFAULT.
+cmdline_param() {
+	for arg in $(cat /proc/cmdline); do
+		case "$arg" in "cnxx.$1="*) echo "${arg#cnxx.$1=}"; return ;; esac
+	done
+	echo "$2"
+}
+
+# run_job FN: the KTAP of a job whose steps are the "step" calls of function
+# FN. FN runs twice: once only counting its steps, for the plan, then for
+# real.
+run_job() {
+	step_counting=1
+	step_no=0
+	"$1"
+	echo "KTAP version 1"
+	echo "1..$step_no"
+	step_counting=
+	step_no=0
+	"$1"
+}
 
 # step NAME CMD...: runs CMD, indents its output, reports its exit status.
 step() {
 	name=$1
 	shift
 	step_no=$((step_no + 1))
+	[ -z "$step_counting" ] || return 0
 	echo "    # Subtest: $name"
 	"$@" >/tmp/step.out 2>&1
 	rc=$?

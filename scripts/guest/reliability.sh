@@ -5,16 +5,14 @@
 . /cnxx/guest/lib.sh
 . /cnxx/guest/steps.sh
 
-echo "KTAP version 1"
-echo "1..11"
-step load_cnxx load_cnxx
-step kunit kunit_results /cnxx/cnxx_kunit.ko
-step vm_suite vm_suite
-step samples samples
-step privileges rel_priv "$(rel_param priv_requests 2000)" "$(rel_param priv_messages 1024)"
-step concurrency rel_stress "$(rel_param stress_seconds 15)"
-step load_unload rel_cycle "$(rel_param cycles 30)"
-step fault_injection rel_fault "$(rel_param fault_seconds 8)" 10
-step fuzz rel_fuzz "$(rel_param fuzz_count 10000)"
-step unload_cnxx unload_cnxx
-step kmemleak kmemleak_scan
+steps() {
+	common_steps
+	step privileges rel_priv "$(cmdline_param priv_requests 2000)" "$(cmdline_param priv_messages 1024)"
+	step concurrency rel_stress "$(cmdline_param stress_seconds 15)"
+	step load_unload rel_cycle "$(cmdline_param cycles 30)"
+	step fault_injection rel_fault "$(cmdline_param fault_seconds 8)" 10
+	step fuzz rel_fuzz "$(cmdline_param fuzz_count 10000)"
+	step unload_cnxx unload_cnxx
+	step kmemleak kmemleak_scan
+}
+run_job steps

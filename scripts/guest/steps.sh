@@ -1,5 +1,14 @@
 # Steps shared by guest jobs (busybox sh). Source, do not run.
 
+# The steps the check and reliability jobs start with: cnxx, KUnit, the VM
+# suite, the kernel's samples.
+common_steps() {
+	step load_cnxx load_cnxx
+	step kunit kunit_results /cnxx/cnxx_kunit.ko
+	step vm_suite vm_suite
+	step samples samples
+}
+
 load_cnxx() {
 	insmod /cnxx/cnxx.ko || return 1
 	expect_eq "/proc/net/connector header" "$(head -n1 /proc/net/connector)" "Name            ID"
@@ -77,18 +86,9 @@ bench_smoke() {
 # malformed input and privileges (tests/vm/cnxx_stress.c, cnxx_cycle.c,
 # cnstress.c, nlfuzz.c). Each prints its figures as "# ..." lines.
 
-# rel_param NAME DEFAULT: cnxx.NAME=VALUE from the kernel command line
-# (CNXX_VM_APPEND on the host), else DEFAULT.
-rel_param() {
-	for arg in $(cat /proc/cmdline); do
-		case "$arg" in "cnxx.$1="*) echo "${arg#cnxx.$1=}"; return ;; esac
-	done
-	echo "$2"
-}
-
 # The seed of a run: cnxx.seed= to replay one, else the clock.
 rel_seed() {
-	rel_param seed "$(date +%s)"
+	cmdline_param seed "$(date +%s)"
 }
 
 rel_load_stress() {

@@ -6,13 +6,14 @@
 . /cnxx/guest/lib.sh
 . /cnxx/guest/steps.sh
 
-echo "KTAP version 1"
-echo "1..8"
-step load_cnxx load_cnxx
-step privileges rel_priv "$(rel_param priv_requests 20000)" "$(rel_param priv_messages 8192)"
-step concurrency rel_stress "$(rel_param stress_seconds 300)"
-step load_unload rel_cycle "$(rel_param cycles 300)"
-step fault_injection rel_fault "$(rel_param fault_seconds 60)" 10
-step fuzz rel_fuzz "$(rel_param fuzz_count 1000000)"
-step unload_cnxx unload_cnxx
-step kmemleak kmemleak_scan
+steps() {
+	step load_cnxx load_cnxx
+	step privileges rel_priv "$(cmdline_param priv_requests 20000)" "$(cmdline_param priv_messages 8192)"
+	step concurrency rel_stress "$(cmdline_param stress_seconds 300)"
+	step load_unload rel_cycle "$(cmdline_param cycles 300)"
+	step fault_injection rel_fault "$(cmdline_param fault_seconds 60)" 10
+	step fuzz rel_fuzz "$(cmdline_param fuzz_count 1000000)"
+	step unload_cnxx unload_cnxx
+	step kmemleak kmemleak_scan
+}
+run_job steps

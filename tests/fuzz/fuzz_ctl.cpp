@@ -5,6 +5,8 @@
 // whatever got stored.
 #include "fuzz_common.h"
 
+#include <cnxx/connector.h> /* the control id */
+
 namespace {
 
 void ignore(void*, void*) {}
@@ -16,7 +18,7 @@ std::vector<std::uint8_t> control_message(const std::uint8_t* request, std::size
     const std::uint16_t flags = 0x4; // NLM_F_ACK
     std::memcpy(message.data(), &nl_len, 4);
     std::memcpy(message.data() + 6, &flags, 2);
-    const std::uint32_t control = 0xffffffff;
+    const std::uint32_t control = CN_IDX_CONNECTOR;
     std::memcpy(message.data() + 16, &control, 4);
     std::memcpy(message.data() + 20, &control, 4);
     const auto len = static_cast<std::uint16_t>(size);

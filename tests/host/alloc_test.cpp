@@ -2,6 +2,8 @@
 // Allocation failure is a value everywhere, and never leaks.
 #include "harness.h"
 
+#include <cnxx/connector.h> /* the control id */
+
 #include <cerrno>
 
 namespace test {
@@ -89,7 +91,7 @@ TEST_F(Allocation, RequestThatCannotBeStoredIsEnomem)
     EXPECT_EQ(core.stats().notify_requests, 0u);
     // Over netlink, the ack carries it.
     Sender admin{ true };
-    Bytes buffer = netlink(cn_message(0xffffffff, 0xffffffff, request), NLM_F_ACK);
+    Bytes buffer = netlink(cn_message(CN_IDX_CONNECTOR, CN_VAL_CONNECTOR, request), NLM_F_ACK);
     fake::fail_allocation(1);
     core.receive(buffer, &admin);
     EXPECT_EQ(core.recorder().acks().at(0).err, -ENOMEM);

@@ -3,6 +3,8 @@
 // checks, and the notifications sent for matching registry changes.
 #include "harness.h"
 
+#include <cnxx/connector.h> /* the control id */
+
 #include <cerrno>
 #include <chrono>
 #include <thread>
@@ -12,7 +14,7 @@ namespace {
 
 using namespace std::chrono_literals;
 
-constexpr std::uint32_t control = 0xffffffff;
+constexpr std::uint32_t control = CN_IDX_CONNECTOR;
 
 class Notify : public CoreTest {
 protected:

@@ -2,6 +2,8 @@
 // cnxx_core_receive(): walking, checking and dispatching netlink messages.
 #include "harness.h"
 
+#include <cnxx/connector.h> /* the control id */
+
 #include <cerrno>
 
 namespace test {
@@ -230,7 +232,7 @@ TEST_F(Receive, ControlRequestNeedsCapability)
 {
     Core core;
     Bytes buffer = netlink(
-        cn_message(0xffffffff, 0xffffffff, control_request(1, { { 0, 10 } }, { { 0, 10 } })),
+        cn_message(CN_IDX_CONNECTOR, CN_VAL_CONNECTOR, control_request(1, { { 0, 10 } }, { { 0, 10 } })),
         NLM_F_ACK);
     Sender plain;
     core.receive(buffer, &plain);

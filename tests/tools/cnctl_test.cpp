@@ -304,16 +304,16 @@ TEST(Format, CallbacksTableMatchesTheModulesLayout)
           "cn_test         14:1110               14     3            0            0\n";
     std::vector<cnxx_cb_entry> cbs;
 
-    ASSERT_EQ(cnxx::parse_callbacks(proc, cbs), 0);
+    ASSERT_EQ(libcnxx::parse_callbacks(proc, cbs), 0);
     EXPECT_EQ(cnctl::callbacks_table(cbs), proc);
 
     const std::string intree = "Name            ID\n"
                                "cn_proc         1:1\n";
-    ASSERT_EQ(cnxx::parse_callbacks(intree, cbs), 0);
+    ASSERT_EQ(libcnxx::parse_callbacks(intree, cbs), 0);
     EXPECT_EQ(cnctl::callbacks_table(cbs), intree);
 
     /* long names widen the column instead of breaking it */
-    ASSERT_EQ(cnxx::parse_callbacks("Name ID\na_rather_long_name 1:2\nb 3:4\n", cbs), 0);
+    ASSERT_EQ(libcnxx::parse_callbacks("Name ID\na_rather_long_name 1:2\nb 3:4\n", cbs), 0);
     EXPECT_EQ(cnctl::callbacks_table(cbs),
         "Name               ID\n"
         "a_rather_long_name 1:2\n"
@@ -324,7 +324,7 @@ TEST(Format, StatsTable)
 {
     std::vector<cnxx_stat> stats;
 
-    ASSERT_EQ(cnxx::parse_stats("rx_messages 10\ncallbacks 3\n", stats), 0);
+    ASSERT_EQ(libcnxx::parse_stats("rx_messages 10\ncallbacks 3\n", stats), 0);
     EXPECT_EQ(cnctl::stats_table(stats),
         "rx_messages 10\n"
         "callbacks   3\n");
@@ -335,11 +335,11 @@ TEST(Format, ListJson)
     std::vector<cnxx_cb_entry> cbs;
     std::vector<cnxx_stat> stats;
 
-    ASSERT_EQ(cnxx::parse_callbacks("Name ID Group Delivered Dropped SendErrors\n"
+    ASSERT_EQ(libcnxx::parse_callbacks("Name ID Group Delivered Dropped SendErrors\n"
                                     "cn_test 14:1110 14 3 1 2\n",
                   cbs),
         0);
-    ASSERT_EQ(cnxx::parse_stats("rx_messages 10\n", stats), 0);
+    ASSERT_EQ(libcnxx::parse_stats("rx_messages 10\n", stats), 0);
     auto j = nlohmann::json::parse(cnctl::list_json("cnxx", cbs, stats));
     EXPECT_EQ(j["module"], "cnxx");
     ASSERT_EQ(j["callbacks"].size(), 1u);
@@ -349,7 +349,7 @@ TEST(Format, ListJson)
     EXPECT_EQ(j["callbacks"][0]["send_errors"], 2);
     EXPECT_EQ(j["stats"]["rx_messages"], 10);
 
-    ASSERT_EQ(cnxx::parse_callbacks("Name ID\ncn_proc 1:1\n", cbs), 0);
+    ASSERT_EQ(libcnxx::parse_callbacks("Name ID\ncn_proc 1:1\n", cbs), 0);
     j = nlohmann::json::parse(cnctl::list_json("connector", cbs, {}));
     EXPECT_FALSE(j["callbacks"][0].contains("delivered"));
     EXPECT_FALSE(j.contains("stats"));

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * The pure parts of libcnxx: framing, record iteration, notification
- * request encoding, proc file parsing, errno names.
+ * The pure parts of libcnxx: framing, datagram decoding, record iteration,
+ * notification request encoding, proc file parsing, errno names.
  */
-#include "cnxx.hpp"
+#include <cnxx/libcnxx.hpp>
 
 #include <cnxx/connector.h> /* the module's uapi: the reference wire format */
 
@@ -86,6 +86,93 @@ TEST(Frame, Errors)
     EXPECT_EQ(cnxx_frame(buf, sizeof(buf), &rec, 0, 0, 0), 36);
 }
 
+/* Appends a frame of one record to a datagram, padded as the kernel pads. */
+void put_frame(Bytes& out, uint32_t val, uint32_t seq, const std::string& data)
+{
+    cnxx_record rec{ { 14, val }, seq, seq + 1, uint16_t(data.size()), 0, data.data() };
+    uint8_t buf[256];
+    ssize_t n = cnxx_frame(buf, sizeof(buf), &rec, 0, seq, 0);
+
+    ASSERT_GT(n, 0);
+    out.insert(out.end(), buf, buf + n);
+}
+
+/* Appends an ack (NLMSG_ERROR) of the message with nlmsg_seq @seq. */
+void put_ack(Bytes& out, uint32_t seq, int error)
+{
+    nlmsghdr nlh{};
+    nlmsgerr err{};
+    nlh.nlmsg_len = NLMSG_LENGTH(sizeof(err));
+    nlh.nlmsg_type = NLMSG_ERROR;
+    nlh.nlmsg_seq = seq;
+    err.error = error;
+    err.msg.nlmsg_seq = seq;
+    const auto* h = reinterpret_cast<const uint8_t*>(&nlh);
+    const auto* e = reinterpret_cast<const uint8_t*>(&err);
+    out.insert(out.end(), h, h + sizeof(nlh));
+    out.insert(out.end(), e, e + sizeof(err));
+}
+
+TEST(Parse, WalksEveryMessageOfADatagram)
+{
+    Bytes dgram;
+    put_frame(dgram, 1, 10, "abcde");
+    put_ack(dgram, 11, -ENODEV);
+    put_frame(dgram, 2, 12, "");
+
+    cnxx_msg msg;
+    size_t off = 0;
+    ASSERT_EQ(cnxx_msg_parse(dgram.data(), dgram.size(), &off, &msg), 1);
+    EXPECT_EQ(msg.type, CNXX_MSG_DATA);
+    EXPECT_EQ(msg.nl_type, NLMSG_DONE);
+    EXPECT_EQ(msg.rec.id.val, 1u);
+    EXPECT_EQ(msg.rec.seq, 10u);
+    EXPECT_EQ(data_of(msg.rec), "abcde");
+    EXPECT_EQ(off, size_t(NLMSG_SPACE(sizeof(cn_msg) + 5)));
+
+    ASSERT_EQ(cnxx_msg_parse(dgram.data(), dgram.size(), &off, &msg), 1);
+    EXPECT_EQ(msg.type, CNXX_MSG_ACK);
+    EXPECT_EQ(msg.error, -ENODEV);
+    EXPECT_EQ(msg.acked_seq, 11u);
+
+    ASSERT_EQ(cnxx_msg_parse(dgram.data(), dgram.size(), &off, &msg), 1);
+    EXPECT_EQ(msg.rec.id.val, 2u);
+    EXPECT_EQ(msg.rec.len, 0);
+    EXPECT_EQ(msg.src_pid, 0u);
+    EXPECT_EQ(msg.group, 0u);
+
+    EXPECT_EQ(cnxx_msg_parse(dgram.data(), dgram.size(), &off, &msg), 0);
+    EXPECT_EQ(off, dgram.size());
+}
+
+TEST(Parse, SkipsBadMessagesAndStopsAtBrokenHeaders)
+{
+    Bytes dgram;
+    put_frame(dgram, 1, 10, "abcd");
+    put_frame(dgram, 2, 11, "ok");
+    cn_msg first;
+    memcpy(&first, dgram.data() + NLMSG_HDRLEN, sizeof(first));
+    first.len = 200; /* beyond its message */
+    memcpy(dgram.data() + NLMSG_HDRLEN, &first, sizeof(first));
+
+    cnxx_msg msg;
+    size_t off = 0;
+    EXPECT_EQ(cnxx_msg_parse(dgram.data(), dgram.size(), &off, &msg), -EBADMSG);
+    ASSERT_EQ(cnxx_msg_parse(dgram.data(), dgram.size(), &off, &msg), 1);
+    EXPECT_EQ(data_of(msg.rec), "ok");
+
+    /* an nlmsg_len past the datagram: the rest cannot be trusted */
+    Bytes broken;
+    put_frame(broken, 1, 10, "abcd");
+    put_frame(broken, 2, 11, "ok");
+    uint32_t len = 4096;
+    memcpy(broken.data(), &len, sizeof(len));
+    off = 0;
+    EXPECT_EQ(cnxx_msg_parse(broken.data(), broken.size(), &off, &msg), -EBADMSG);
+    EXPECT_EQ(off, broken.size());
+    EXPECT_EQ(cnxx_msg_parse(broken.data(), broken.size(), &off, &msg), 0);
+}
+
 TEST(Records, IteratesMultiRecordPayload)
 {
     Bytes payload;
@@ -164,21 +251,21 @@ TEST(Records, CxxRange)
     put_record(payload, 1, 3, 0, 0, "ccc");
 
     std::vector<std::string> seen;
-    cnxx::Records records(payload.data(), payload.size());
+    libcnxx::Records records(payload.data(), payload.size());
     for (const cnxx_record& rec : records)
         seen.push_back(std::to_string(rec.id.val) + "=" + data_of(rec));
     EXPECT_EQ(seen, (std::vector<std::string>{ "1=a", "2=bb", "3=ccc" }));
     EXPECT_EQ(records.error(), 0);
 
     payload.pop_back();
-    cnxx::Records cut(payload.data(), payload.size());
+    libcnxx::Records cut(payload.data(), payload.size());
     seen.clear();
     for (const cnxx_record& rec : cut)
         seen.push_back(data_of(rec));
     EXPECT_EQ(seen, (std::vector<std::string>{ "a", "bb" }));
     EXPECT_EQ(cut.error(), -EBADMSG);
 
-    cnxx::Records none(nullptr, 0);
+    libcnxx::Records none(nullptr, 0);
     EXPECT_TRUE(none.begin() == none.end());
     EXPECT_EQ(none.error(), 0);
 }
@@ -296,7 +383,7 @@ TEST(ProcCallbacks, ParsesCnxxFormat)
 {
     std::vector<cnxx_cb_entry> cbs;
 
-    ASSERT_EQ(cnxx::parse_callbacks(kCnxxProc, cbs), 0);
+    ASSERT_EQ(libcnxx::parse_callbacks(kCnxxProc, cbs), 0);
     ASSERT_EQ(cbs.size(), 3u);
 
     EXPECT_STREQ(cbs[0].name, "cn_test");
@@ -326,9 +413,9 @@ TEST(ProcCallbacks, HeaderOnlyAndBlankLines)
     const std::string header
         = "Name            ID                    Group  Delivered    Dropped      SendErrors\n";
 
-    ASSERT_EQ(cnxx::parse_callbacks(header, cbs), 0);
+    ASSERT_EQ(libcnxx::parse_callbacks(header, cbs), 0);
     EXPECT_TRUE(cbs.empty());
-    ASSERT_EQ(cnxx::parse_callbacks("\n" + header + "\r\n a 1:2 3 4 5 6 \r\n\n", cbs), 0);
+    ASSERT_EQ(libcnxx::parse_callbacks("\n" + header + "\r\n a 1:2 3 4 5 6 \r\n\n", cbs), 0);
     ASSERT_EQ(cbs.size(), 1u);
     EXPECT_STREQ(cbs[0].name, "a");
     EXPECT_EQ(cbs[0].send_errors, 6u);
@@ -338,7 +425,7 @@ TEST(ProcCallbacks, ParsesInTreeFormat)
 {
     std::vector<cnxx_cb_entry> cbs;
 
-    ASSERT_EQ(cnxx::parse_callbacks("Name            ID\n"
+    ASSERT_EQ(libcnxx::parse_callbacks("Name            ID\n"
                                     "cn_proc         1:1\n"
                                     "w1 netlink      3:1\n"
                                     "                11:2\n",
@@ -359,7 +446,7 @@ TEST(ProcCallbacks, TruncatesLongNames)
     std::vector<cnxx_cb_entry> cbs;
     std::string name(100, 'n');
 
-    ASSERT_EQ(cnxx::parse_callbacks("Name ID\n" + name + " 1:1\n", cbs), 0);
+    ASSERT_EQ(libcnxx::parse_callbacks("Name ID\n" + name + " 1:1\n", cbs), 0);
     ASSERT_EQ(cbs.size(), 1u);
     EXPECT_EQ(std::string(cbs[0].name), std::string(63, 'n'));
 }
@@ -380,10 +467,10 @@ TEST(ProcCallbacks, RejectsMalformedText)
     std::vector<cnxx_cb_entry> cbs;
 
     for (const char* line : bad_lines)
-        EXPECT_EQ(cnxx::parse_callbacks(header + line, cbs), -EBADMSG) << line;
-    EXPECT_EQ(cnxx::parse_callbacks("", cbs), -EBADMSG);
-    EXPECT_EQ(cnxx::parse_callbacks("cn_test 14:1110 14 3 0 0\n", cbs), -EBADMSG);
-    EXPECT_EQ(cnxx::parse_callbacks("Name ID\ncn_proc 1:x\n", cbs), -EBADMSG);
+        EXPECT_EQ(libcnxx::parse_callbacks(header + line, cbs), -EBADMSG) << line;
+    EXPECT_EQ(libcnxx::parse_callbacks("", cbs), -EBADMSG);
+    EXPECT_EQ(libcnxx::parse_callbacks("cn_test 14:1110 14 3 0 0\n", cbs), -EBADMSG);
+    EXPECT_EQ(libcnxx::parse_callbacks("Name ID\ncn_proc 1:x\n", cbs), -EBADMSG);
 }
 
 TEST(ProcStats, ParsesKnownAndUnknownKeysInOrder)
@@ -394,7 +481,7 @@ TEST(ProcStats, ParsesKnownAndUnknownKeysInOrder)
                         "notify_failed 0\nsome_future_key   18446744073709551615\n";
     std::vector<cnxx_stat> stats;
 
-    ASSERT_EQ(cnxx::parse_stats(text, stats), 0);
+    ASSERT_EQ(libcnxx::parse_stats(text, stats), 0);
     ASSERT_EQ(stats.size(), 14u);
     EXPECT_STREQ(stats[0].key, "rx_messages");
     EXPECT_EQ(stats[0].value, 10u);
@@ -408,7 +495,7 @@ TEST(ProcStats, ParsesKnownAndUnknownKeysInOrder)
     EXPECT_EQ(v, 4u);
     EXPECT_EQ(cnxx_stat_get(stats.data(), stats.size(), "nope", &v), -ENOENT);
 
-    ASSERT_EQ(cnxx::parse_stats("", stats), 0);
+    ASSERT_EQ(libcnxx::parse_stats("", stats), 0);
     EXPECT_TRUE(stats.empty());
 }
 
@@ -416,18 +503,18 @@ TEST(ProcStats, RejectsMalformedLines)
 {
     std::vector<cnxx_stat> stats;
 
-    EXPECT_EQ(cnxx::parse_stats("rx_messages\n", stats), -EBADMSG);
-    EXPECT_EQ(cnxx::parse_stats("rx_messages ten\n", stats), -EBADMSG);
-    EXPECT_EQ(cnxx::parse_stats("rx messages 10\n", stats), -EBADMSG);
-    EXPECT_EQ(cnxx::parse_stats("rx_messages 10 11\n", stats), -EBADMSG);
-    EXPECT_EQ(cnxx::parse_stats("ok 1\nrx_messages -1\n", stats), -EBADMSG);
+    EXPECT_EQ(libcnxx::parse_stats("rx_messages\n", stats), -EBADMSG);
+    EXPECT_EQ(libcnxx::parse_stats("rx_messages ten\n", stats), -EBADMSG);
+    EXPECT_EQ(libcnxx::parse_stats("rx messages 10\n", stats), -EBADMSG);
+    EXPECT_EQ(libcnxx::parse_stats("rx_messages 10 11\n", stats), -EBADMSG);
+    EXPECT_EQ(libcnxx::parse_stats("ok 1\nrx_messages -1\n", stats), -EBADMSG);
 }
 
 TEST(ProcStats, TruncatesLongKeys)
 {
     std::vector<cnxx_stat> stats;
 
-    ASSERT_EQ(cnxx::parse_stats(std::string(60, 'k') + " 1\n", stats), 0);
+    ASSERT_EQ(libcnxx::parse_stats(std::string(60, 'k') + " 1\n", stats), 0);
     EXPECT_EQ(std::string(stats[0].key), std::string(47, 'k'));
 }
 
@@ -443,7 +530,7 @@ TEST(ReadFile, ReadsWholeFilesAndReportsErrno)
     close(fd);
 
     std::string text;
-    EXPECT_EQ(cnxx::read_file(path, text), 0);
+    EXPECT_EQ(libcnxx::read_file(path, text), 0);
     EXPECT_EQ(text, content);
 
     char* raw = nullptr;
@@ -454,8 +541,8 @@ TEST(ReadFile, ReadsWholeFilesAndReportsErrno)
     free(raw);
     unlink(path);
 
-    EXPECT_EQ(cnxx::read_file(path, text), -ENOENT);
-    EXPECT_EQ(cnxx::read_file("/", text), -EISDIR);
+    EXPECT_EQ(libcnxx::read_file(path, text), -ENOENT);
+    EXPECT_EQ(libcnxx::read_file("/", text), -EISDIR);
 }
 
 TEST(ErrName, MapsCommonErrnos)
@@ -472,7 +559,7 @@ TEST(ErrName, MapsCommonErrnos)
     EXPECT_STREQ(cnxx_errname(EPROTONOSUPPORT), "EPROTONOSUPPORT");
     EXPECT_STREQ(cnxx_errname(ETIMEDOUT), "ETIMEDOUT");
     EXPECT_STREQ(cnxx_errname(ENOBUFS), "ENOBUFS");
-    EXPECT_STREQ(cnxx::errname(-EBADMSG), "EBADMSG");
+    EXPECT_STREQ(libcnxx::errname(-EBADMSG), "EBADMSG");
     EXPECT_EQ(cnxx_errname(0), nullptr);
     EXPECT_EQ(cnxx_errname(4095), nullptr);
 }

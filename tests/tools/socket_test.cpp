@@ -5,7 +5,7 @@
  * datagram splitting, ack parsing and reply matching. Needs a kernel with
  * some connector (the in-tree one or cnxx); skipped otherwise.
  */
-#include "cnxx.hpp"
+#include <cnxx/libcnxx.hpp>
 
 #include <gtest/gtest.h>
 
@@ -47,8 +47,8 @@ protected:
         ASSERT_EQ(a_.send_raw(b_.portid(), bytes.data(), bytes.size()), 0);
     }
 
-    cnxx::Socket a_;
-    cnxx::Socket b_;
+    libcnxx::Socket a_;
+    libcnxx::Socket b_;
 };
 
 Bytes frame(const cnxx_record& rec, uint32_t nl_seq = 0)
@@ -112,14 +112,14 @@ TEST_F(SocketTest, OpenGivesDistinctPorts)
     EXPECT_NE(a_.portid(), b_.portid());
     EXPECT_GE(a_.fd(), 0);
     EXPECT_TRUE(bool(a_));
-    EXPECT_FALSE(bool(cnxx::Socket()));
+    EXPECT_FALSE(bool(libcnxx::Socket()));
 }
 
 TEST_F(SocketTest, GroupMembership)
 {
     EXPECT_EQ(a_.join(0), -EINVAL);
     EXPECT_EQ(a_.leave(0), -EINVAL);
-    EXPECT_EQ(a_.join(CNXX_GROUPS + 100), -EINVAL);
+    EXPECT_EQ(a_.join(CN_NETLINK_GROUPS + 100), -EINVAL);
     /* group 1 (CN_IDX_PROC) is open to all on 6.6+, else needs root */
     int err = a_.join(1);
     EXPECT_TRUE(err == 0 || err == -EPERM) << err;
@@ -173,7 +173,7 @@ TEST_F(SocketTest, IteratesRecordsOfOneMessage)
     ASSERT_EQ(b_.recv(msg, 1000), 0);
     EXPECT_EQ(msg.rec.id.val, 1u);
     std::vector<std::string> seen;
-    for (const cnxx_record& rec : cnxx::Records(msg))
+    for (const cnxx_record& rec : libcnxx::Records(msg))
         seen.push_back(std::to_string(rec.seq) + ":" + data_of(rec));
     EXPECT_EQ(seen, (std::vector<std::string>{ "1:a", "2:bcd", "3:" }));
 }
@@ -267,7 +267,7 @@ TEST_F(SocketTest, ReceiveTimesOut)
 TEST_F(SocketTest, ReceivesKernelMulticast)
 {
     std::string procs;
-    if (geteuid() != 0 || cnxx::read_file("/proc/net/connector", procs)
+    if (geteuid() != 0 || libcnxx::read_file("/proc/net/connector", procs)
         || procs.find("cn_proc") == std::string::npos)
         GTEST_SKIP() << "needs root and the in-tree cn_proc";
 
@@ -293,7 +293,7 @@ TEST_F(SocketTest, ReceivesKernelMulticast)
     EXPECT_EQ(msg.rec.id.val, unsigned(CN_VAL_PROC));
     EXPECT_EQ(msg.nl_type, NLMSG_DONE);
     EXPECT_EQ(msg.nl_seq, msg.rec.seq); /* nlmsg_seq = msg->seq */
-    EXPECT_EQ(cnxx::Records(msg).error(), 0);
+    EXPECT_EQ(libcnxx::Records(msg).error(), 0);
 }
 
 TEST_F(SocketTest, RequestSkipsNonRepliesAndFindsTheReplyRecord)

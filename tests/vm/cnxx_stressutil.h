@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * User-space helpers shared by cnstress and nlfuzz (static, header only:
- * each program is built from a single C file).
+ * User-space helpers shared by cnstress and nlfuzz: raw sockets (their
+ * receive buffers and failure injection are the point), seeded random
+ * numbers, files. Frames and proc parsing come from libcnxx.
  */
 #ifndef CNXX_STRESSUTIL_H
 #define CNXX_STRESSUTIL_H
@@ -21,6 +22,7 @@
 
 #include <linux/connector.h>
 #include <linux/netlink.h>
+#include <cnxx/libcnxx.h>
 
 #include "cnxx_stressproto.h"
 
@@ -31,6 +33,23 @@
 #ifndef ARRAY_SIZE
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #endif
+
+/* Checks that failed, counted by fail(); the exit status. */
+extern int failures;
+
+#define out(...) do { printf(__VA_ARGS__); fflush(stdout); } while (0)
+
+/* Prints "# FAIL: ..." as a KTAP diagnostic and counts it. */
+void fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/*
+ * Reads one datagram from @fd without waiting into @buf and hands each of
+ * its netlink messages, decoded by libcnxx, to @each (NULL for a malformed
+ * one). Returns 1 for a datagram, 0 for an overrun (counted in
+ * *@overruns: the socket stays usable), -1 when nothing is queued.
+ */
+int recv_each(int fd, void *buf, size_t size, uint64_t *overruns,
+	      void (*each)(const struct cnxx_msg *msg, void *ctx), void *ctx);
 
 #define CNXX_STATS_FILE "/proc/net/cnxx_stats"
 #define STRESS_STATS_FILE STRESS_DEBUGFS "/stats"
@@ -100,23 +119,17 @@ static inline int cn_join(int fd, int group)
 static inline int cn_send(int fd, uint32_t idx, uint32_t val, uint32_t seq,
 			  const void *data, uint16_t len, uint16_t flags)
 {
-	char buf[NLMSG_SPACE(sizeof(struct cn_msg) + 65536)];
-	struct nlmsghdr *nlh = (struct nlmsghdr *)buf;
-	struct cn_msg *m = NLMSG_DATA(nlh);
+	static __thread char buf[NLMSG_SPACE(sizeof(struct cn_msg) + 65536)];
+	const struct cnxx_record rec = {
+		.id = { idx, val }, .seq = seq, .len = len, .data = data,
+	};
 	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
-	size_t size = NLMSG_LENGTH(sizeof(*m) + len);
+	ssize_t size = cnxx_frame(buf, sizeof(buf), &rec, flags, seq, 0);
 
-	memset(buf, 0, NLMSG_SPACE(sizeof(*m) + len));
-	nlh->nlmsg_len = size;
-	nlh->nlmsg_type = NLMSG_DONE;
-	nlh->nlmsg_flags = flags;
-	nlh->nlmsg_seq = seq;
-	m->id.idx = idx;
-	m->id.val = val;
-	m->seq = seq;
-	m->len = len;
-	if (len)
-		memcpy(m->data, data, len);
+	if (size < 0)
+		return (int)size;
+	/* the unpadded length, as the kernel's own senders give it */
+	size = NLMSG_LENGTH(sizeof(struct cn_msg) + len);
 	if (sendto(fd, buf, size, 0, (struct sockaddr *)&sa, sizeof(sa)) < 0)
 		return -errno;
 	return 0;
@@ -125,19 +138,19 @@ static inline int cn_send(int fd, uint32_t idx, uint32_t val, uint32_t seq,
 /* Reads "name value" lines of @file; returns @def if absent. */
 static inline long long kv_get(const char *file, const char *key, long long def)
 {
-	char line[256], name[128];
-	long long v, r = def;
-	FILE *f = fopen(file, "r");
+	struct cnxx_stat *stats = NULL;
+	uint64_t v;
+	size_t len, n;
+	char *text;
+	long long r = def;
 
-	if (!f)
+	if (cnxx_read_file(file, &text, &len))
 		return def;
-	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "%127s %lld", name, &v) == 2 && !strcmp(name, key)) {
-			r = v;
-			break;
-		}
-	}
-	fclose(f);
+	if (!cnxx_parse_stats(text, len, &stats, &n) &&
+	    !cnxx_stat_get(stats, n, key, &v))
+		r = (long long)v;
+	free(stats);
+	free(text);
 	return r;
 }
 
@@ -207,29 +220,24 @@ static inline int cn_wait_echo(int fd, uint32_t seq, const void *data,
 	static char buf[1 << 17];
 	double end = now_s() + ms / 1000.0;
 	struct pollfd p = { .fd = fd, .events = POLLIN };
+	struct cnxx_msg msg;
 
 	while (now_s() < end) {
-		struct nlmsghdr *nlh;
+		const struct cnxx_record *r = &msg.rec;
+		size_t off = 0;
 		ssize_t n;
-		int left;
+		int ret;
 
 		if (poll(&p, 1, 50) <= 0)
 			continue;
 		n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
 		if (n < 0)
 			continue;
-		left = (int)n;
-		for (nlh = (struct nlmsghdr *)buf; NLMSG_OK(nlh, left);
-		     nlh = NLMSG_NEXT(nlh, left)) {
-			struct cn_msg *m = NLMSG_DATA(nlh);
-
-			if (nlh->nlmsg_type != NLMSG_DONE ||
-			    nlh->nlmsg_len < NLMSG_LENGTH(sizeof(*m)))
-				continue;
-			if (m->id.idx == STRESS_IDX && m->id.val == STRESS_VAL_ECHO &&
-			    m->seq == seq && m->ack == seq + 1 && m->len == len &&
-			    nlh->nlmsg_len >= NLMSG_LENGTH(sizeof(*m) + len) &&
-			    !memcmp(m->data, data, len))
+		while ((ret = cnxx_msg_parse(buf, n, &off, &msg))) {
+			if (ret > 0 && msg.type == CNXX_MSG_DATA &&
+			    r->id.idx == STRESS_IDX && r->id.val == STRESS_VAL_ECHO &&
+			    r->seq == seq && r->ack == seq + 1 && r->len == len &&
+			    !memcmp(r->data, data, len))
 				return 1;
 		}
 	}

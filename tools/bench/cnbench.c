@@ -29,6 +29,7 @@
 
 #include <linux/connector.h>
 #include <linux/netlink.h>
+#include <cnxx/libcnxx.h>
 
 #include "cnbench_proto.h"
 
@@ -80,23 +81,17 @@ static void fail(struct bench *b, const char *fmt, ...)
 	b->errors++;
 }
 
+/* Frames with libcnxx; returns the unpadded length, as the kernel sends. */
 static size_t wire_fill(struct wire *w, __u32 val, __u32 seq, const void *data,
 			__u16 len)
 {
-	size_t size = NLMSG_LENGTH(sizeof(w->msg) + len);
+	const struct cnxx_record rec = {
+		.id = { CNBENCH_IDX, val }, .seq = seq, .len = len, .data = data,
+	};
 
-	memset(w, 0, sizeof(*w));
-	w->nlh.nlmsg_len = size;
-	w->nlh.nlmsg_type = NLMSG_DONE;
-	w->nlh.nlmsg_seq = seq;
-	w->msg.id.idx = CNBENCH_IDX;
-	w->msg.id.val = val;
-	w->msg.seq = seq;
-	w->msg.ack = 0;
-	w->msg.len = len;
-	if (len)
-		memcpy(w->data, data, len);
-	return size;
+	if (cnxx_frame(w, sizeof(*w), &rec, 0, seq, 0) < 0)
+		return 0;
+	return NLMSG_LENGTH(sizeof(w->msg) + len);
 }
 
 static int open_socket(struct bench *b)
@@ -140,24 +135,31 @@ struct drain {
 };
 
 /* Checks one broadcast message: record r has seq = message number, ack r. */
-static void check_bcast(struct drain *d, const struct cn_msg *m, size_t len)
+static void check_bcast(struct drain *d, const void *payload, size_t len)
 {
-	size_t off = 0, rec = sizeof(*m) + d->size;
-	__u32 r, i;
+	struct cnxx_record rec;
+	size_t off = 0;
+	__u32 r = 0, i;
+	int ret;
 
-	for (r = 0; off < len; r++, off += rec) {
-		const struct cn_msg *c = (const void *)((const char *)m + off);
+	while ((ret = cnxx_record_next(payload, len, &off, &rec)) == 1) {
+		const unsigned char *data = rec.data;
 
-		if (len - off < rec || c->len != d->size ||
-		    c->seq != (__u32)d->messages || c->ack != r) {
+		if (rec.len != d->size || rec.seq != (__u32)d->messages ||
+		    rec.ack != r) {
 			d->bad++;
 			return;
 		}
 		for (i = 0; i < d->size; i++)
-			if (c->data[i] != (unsigned char)(r + i)) {
+			if (data[i] != (unsigned char)(r + i)) {
 				d->bad++;
 				return;
 			}
+		r++;
+	}
+	if (ret < 0) {
+		d->bad++;
+		return;
 	}
 	if (r != d->records)
 		d->bad++;
@@ -175,39 +177,36 @@ static int wait_reply(struct bench *b, __u32 val, __u32 seq, void *out,
 {
 	for (;;) {
 		ssize_t n = recv(b->fd, b->rx, sizeof(b->rx), 0);
-		struct nlmsghdr *nlh = (struct nlmsghdr *)b->rx;
-		struct cn_msg *m;
-		size_t len;
+		const struct cnxx_record *r;
+		struct cnxx_msg msg;
+		size_t off = 0;
 
 		if (n < 0) {
 			fail(b, "recv: %s", strerror(errno));
 			return -1;
 		}
-		if (!NLMSG_OK(nlh, n) || nlh->nlmsg_type != NLMSG_DONE ||
-		    nlh->nlmsg_len < NLMSG_LENGTH(sizeof(*m))) {
+		if (cnxx_msg_parse(b->rx, n, &off, &msg) != 1 ||
+		    msg.type != CNXX_MSG_DATA || msg.nl_type != NLMSG_DONE) {
 			fail(b, "malformed message (%zd bytes)", n);
 			return -1;
 		}
-		m = NLMSG_DATA(nlh);
-		len = nlh->nlmsg_len - NLMSG_LENGTH(0);
-		if (m->id.idx == CNBENCH_IDX && m->id.val == val &&
-		    m->seq == seq) {
-			if (m->ack != seq + 1 || m->len != outlen ||
-			    len < sizeof(*m) + outlen) {
-				fail(b, "bad reply: seq %u ack %u len %u", m->seq,
-				     m->ack, m->len);
+		r = &msg.rec;
+		if (r->id.idx == CNBENCH_IDX && r->id.val == val && r->seq == seq) {
+			if (r->ack != seq + 1 || r->len != outlen) {
+				fail(b, "bad reply: seq %u ack %u len %u", r->seq,
+				     r->ack, r->len);
 				return -1;
 			}
-			memcpy(out, m->data, outlen);
+			memcpy(out, r->data, outlen);
 			return 0;
 		}
-		if (d && m->id.idx == CNBENCH_IDX &&
-		    m->id.val == CNBENCH_VAL_TARGET) {
-			check_bcast(d, m, len);
+		if (d && r->id.idx == CNBENCH_IDX &&
+		    r->id.val == CNBENCH_VAL_TARGET) {
+			check_bcast(d, msg.payload, msg.payload_len);
 			continue;
 		}
-		fail(b, "unexpected message {%u,%u} seq %u", m->id.idx,
-		     m->id.val, m->seq);
+		fail(b, "unexpected message {%u,%u} seq %u", r->id.idx,
+		     r->id.val, r->seq);
 		return -1;
 	}
 }
@@ -287,6 +286,20 @@ static void report(struct bench *b, const char *workload, const char *param,
 }
 
 /* user -> kernel: messages of payload 0 to TARGET, BATCH per syscall. */
+/* Makes the module register @ids ids; 0 or -1 (reported). */
+static int set_ids(struct bench *b, __u32 ids)
+{
+	struct cnbench_reply rep;
+
+	if (command(b, CNBENCH_OP_IDS, ids, 0, 0, &rep, NULL))
+		return -1;
+	if (rep.status) {
+		fail(b, "registering %u ids: %s", ids, strerror(-rep.status));
+		return -1;
+	}
+	return 0;
+}
+
 static void bench_dispatch(struct bench *b, __u32 ids)
 {
 	static struct wire w[BATCH];
@@ -300,12 +313,8 @@ static void bench_dispatch(struct bench *b, __u32 ids)
 	int i, n;
 
 	snprintf(param, sizeof(param), "ids=%u", ids);
-	if (command(b, CNBENCH_OP_IDS, ids, 0, 0, &rep, NULL))
+	if (set_ids(b, ids))
 		return;
-	if (rep.status) {
-		fail(b, "registering %u ids: %s", ids, strerror(-rep.status));
-		return;
-	}
 	if (command(b, CNBENCH_OP_HITS, 0, 0, 0, &rep, NULL))
 		return;
 	memset(v, 0, sizeof(v));
@@ -421,12 +430,8 @@ static void bench_adddel(struct bench *b, __u32 ids)
 	char param[32];
 
 	snprintf(param, sizeof(param), "ids=%u", ids);
-	if (command(b, CNBENCH_OP_IDS, ids, 0, 0, &rep, NULL))
+	if (set_ids(b, ids))
 		return;
-	if (rep.status) {
-		fail(b, "registering %u ids: %s", ids, strerror(-rep.status));
-		return;
-	}
 	meter_init(b, &m);
 	do {
 		if (command(b, CNBENCH_OP_ADDDEL, batch, 0, 0, &rep, NULL))

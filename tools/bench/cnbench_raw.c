@@ -13,6 +13,7 @@
 #include <net/net_namespace.h>
 #include <net/netlink.h>
 #include <net/sock.h>
+#include <uapi/cnxx/connector.h>
 
 #define CNBENCH_KIND CNBENCH_KIND_RAW
 #include "cnbench_kern.h"
@@ -99,7 +100,7 @@ static void cnbench_input(struct sk_buff *skb)
 static int __init cnbench_raw_init(void)
 {
 	struct netlink_kernel_cfg cfg = {
-		.groups = CN_NETLINK_USERS + 0xf,
+		.groups = CN_NETLINK_GROUPS,
 		.input = cnbench_input,
 	};
 

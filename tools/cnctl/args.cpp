@@ -181,7 +181,7 @@ Parsed<std::vector<uint8_t>> make_payload(const PayloadSource& src)
         data = std::move(p.value);
     } else if (!src.file.empty()) {
         std::string text;
-        int err = cnxx::read_file(src.file, text);
+        int err = libcnxx::read_file(src.file, text);
 
         if (err)
             return fail<Bytes>("cannot read " + quoted(src.file) + ": " + std::strerror(-err));

@@ -6,7 +6,7 @@
 #ifndef CNCTL_ARGS_HPP
 #define CNCTL_ARGS_HPP
 
-#include "cnxx.hpp"
+#include <cnxx/libcnxx.hpp>
 
 #include <cstdint>
 #include <string>

@@ -75,7 +75,7 @@ std::string seconds_str(double s)
     return out.str();
 }
 
-bool open_socket(cnxx::Socket& sock)
+bool open_socket(libcnxx::Socket& sock)
 {
     int err = sock.open();
 
@@ -174,7 +174,7 @@ int cmd_send(const SendOpts& o)
 {
     std::vector<uint8_t> data;
     cnxx_record rec;
-    cnxx::Socket sock;
+    libcnxx::Socket sock;
     int ack_err = 0;
 
     if (!build_record(o.id, o.seq, o.ack, o.flags, o.data, data, rec))
@@ -183,7 +183,7 @@ int cmd_send(const SendOpts& o)
         return kExitFail;
 
     /* hand-made notification requests fail like cnctl watch's */
-    const bool control = rec.id.idx == CNXX_CTL_IDX && rec.id.val == CNXX_CTL_VAL;
+    const bool control = rec.id.idx == CN_IDX_CONNECTOR && rec.id.val == CN_VAL_CONNECTOR;
     const ErrorContext ctx{ control ? Op::Notify : Op::Send, rec.id };
     const std::string what = "send " + id_str(rec.id) + ": ";
     if (!o.ack_request) {
@@ -229,7 +229,7 @@ std::string join_failure(uint32_t group, int err)
         + explain(err, { Op::Join, {}, group });
 }
 
-int join_all(cnxx::Socket& sock, const std::vector<uint32_t>& groups)
+int join_all(libcnxx::Socket& sock, const std::vector<uint32_t>& groups)
 {
     for (uint32_t g : groups) {
         int err = sock.join(g);
@@ -257,7 +257,7 @@ void print_record(bool json, const cnxx_msg& msg, const cnxx_record& rec)
  * without one. Returns 0 or an exit status.
  */
 template <typename Handle>
-int receive_loop(cnxx::Socket& sock, const Deadline& deadline, Handle&& handle)
+int receive_loop(libcnxx::Socket& sock, const Deadline& deadline, Handle&& handle)
 {
     cnxx_msg msg;
 
@@ -293,7 +293,7 @@ int count_result(uint64_t seen, uint64_t count, const char* what)
 int cmd_listen(const ListenOpts& o)
 {
     std::vector<uint32_t> groups;
-    cnxx::Socket sock;
+    libcnxx::Socket sock;
     uint64_t seen = 0;
 
     for (const std::string& s : o.groups) {
@@ -313,7 +313,7 @@ int cmd_listen(const ListenOpts& o)
     int ret = receive_loop(sock, deadline, [&](const cnxx_msg* msg) {
         if (!msg || msg->type != CNXX_MSG_DATA)
             return true;
-        cnxx::Records records(*msg);
+        libcnxx::Records records(*msg);
         for (const cnxx_record& rec : records) {
             print_record(o.json, *msg, rec);
             if (++seen == o.count)
@@ -342,7 +342,7 @@ int cmd_request(const RequestOpts& o)
     std::string seq = o.seq;
     std::vector<uint8_t> data;
     cnxx_record rec;
-    cnxx::Socket sock;
+    libcnxx::Socket sock;
     cnxx_msg reply;
     std::string note;
     uint32_t group = 0;
@@ -358,7 +358,7 @@ int cmd_request(const RequestOpts& o)
         if (!g)
             return usage_error(g.error);
         group = g.value;
-    } else if (rec.id.idx >= 1 && rec.id.idx <= CNXX_GROUPS) {
+    } else if (rec.id.idx >= 1 && rec.id.idx <= CN_NETLINK_GROUPS) {
         /* callbacks commonly answer on the group of their id */
         group = rec.id.idx;
     }
@@ -403,7 +403,7 @@ int cmd_watch(const WatchOpts& o)
     Parsed<std::vector<cnxx_range>> idx = parse_ranges(o.idx, "index range");
     Parsed<std::vector<cnxx_range>> val = parse_ranges(o.val, "value range");
     Parsed<uint32_t> group = parse_group(o.group);
-    cnxx::Socket sock;
+    libcnxx::Socket sock;
     uint32_t ack_seq = 0;
     uint64_t seen = 0;
 
@@ -437,11 +437,11 @@ int cmd_watch(const WatchOpts& o)
         }
         if (msg->group != group.value)
             return true;
-        for (const cnxx_record& rec : cnxx::Records(*msg)) {
-            if (rec.len || rec.ack > CNXX_NOTIFY_UNREGISTERED || !in_ranges(idx.value, rec.id.idx)
+        for (const cnxx_record& rec : libcnxx::Records(*msg)) {
+            if (rec.len || rec.ack > CN_NOTIFY_UNREGISTERED || !in_ranges(idx.value, rec.id.idx)
                 || !in_ranges(val.value, rec.id.val))
                 continue;
-            std::cout << (rec.ack == CNXX_NOTIFY_REGISTERED ? "registered " : "unregistered ")
+            std::cout << (rec.ack == CN_NOTIFY_REGISTERED ? "registered " : "unregistered ")
                       << id_str(rec.id) << std::endl;
             if (++seen == o.count)
                 return false;
@@ -485,24 +485,24 @@ int cmd_list(const ListOpts& o)
     std::string text, module = "cnxx";
     std::string path = o.proc + "/cnxx";
 
-    int err = cnxx::read_file(path, text);
+    int err = libcnxx::read_file(path, text);
     if (err == -ENOENT) {
         module = "connector";
         path = o.proc + "/connector";
-        err = cnxx::read_file(path, text);
+        err = libcnxx::read_file(path, text);
         if (err == -ENOENT)
             return failure("the connector module is not loaded: load it with 'modprobe cnxx' or "
                            "'insmod cnxx.ko'");
     }
     if (err)
         return failure("cannot read " + path + ": " + explain(err, { Op::Open }));
-    if (cnxx::parse_callbacks(text, cbs))
+    if (libcnxx::parse_callbacks(text, cbs))
         return failure(path + ": unexpected format");
 
     if (module == "cnxx") {
         path = o.proc + "/cnxx_stats";
-        err = cnxx::read_file(path, text);
-        if (!err && cnxx::parse_stats(text, stats))
+        err = libcnxx::read_file(path, text);
+        if (!err && libcnxx::parse_stats(text, stats))
             return failure(path + ": unexpected format");
         if (err)
             warn("cannot read " + path + ": " + explain(err, { Op::Open }));
@@ -588,7 +588,7 @@ int run(int argc, char** argv)
     auto* listen = app.add_subcommand("listen", "join groups and print every message received");
     listen
         ->add_option("group", listen_o.groups,
-            "netlink groups to join (1.." + std::to_string(CNXX_GROUPS) + ")")
+            "netlink groups to join (1.." + std::to_string(CN_NETLINK_GROUPS) + ")")
         ->type_name("GROUP")
         ->required();
     listen->add_flag("--json", listen_o.json, "one JSON object per line");

@@ -130,7 +130,7 @@ std::string meaning(int err, const ErrorContext& ctx)
     case EINVAL:
         if (ctx.op == Op::Join)
             return "group " + group + " does not exist: the connector has groups 1.."
-                + std::to_string(CNXX_GROUPS);
+                + std::to_string(CN_NETLINK_GROUPS);
         if (ctx.op == Op::Notify || ctx.op == Op::Unnotify)
             return "the module rejected the notification request";
         return "the module rejected the message as malformed";
@@ -168,7 +168,7 @@ std::string explain(int err, const ErrorContext& ctx)
 
     if (err < 0)
         err = -err;
-    name = cnxx::errname(err);
+    name = libcnxx::errname(err);
     return (name ? std::string(name) : "error " + std::to_string(err)) + ": " + meaning(err, ctx);
 }
 

@@ -6,7 +6,7 @@
 #ifndef CNCTL_OUTPUT_HPP
 #define CNCTL_OUTPUT_HPP
 
-#include "cnxx.hpp"
+#include <cnxx/libcnxx.hpp>
 
 #include <string>
 #include <vector>

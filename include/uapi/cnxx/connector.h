@@ -22,6 +22,9 @@
 #define CN_IDX_CONNECTOR		0xffffffff
 #define CN_VAL_CONNECTOR		0xffffffff
 
+/* Netlink groups of the connector socket: 1 .. CN_NETLINK_GROUPS. */
+#define CN_NETLINK_GROUPS		(CN_NETLINK_USERS + 0xf)
+
 /* ack of a notification */
 #define CN_NOTIFY_REGISTERED		0
 #define CN_NOTIFY_UNREGISTERED		1

@@ -13,8 +13,9 @@
  *    cnxx_request(), cnxx_notify_*()) or cnxx_close().
  *  - A struct cnxx_sock is not thread-safe: use one per thread.
  *
- * Installed as <cnxx/libcnxx.h>; it needs only the kernel's user-space
- * headers (<linux/connector.h>, <linux/netlink.h>).
+ * Installed as <cnxx/libcnxx.h>, next to the module's uapi header
+ * <cnxx/connector.h>, which defines the wire format (control id, struct
+ * cn_ctl_msg, notification acks, group count); the netlink layer is libmnl.
  */
 #ifndef CNXX_LIBCNXX_H
 #define CNXX_LIBCNXX_H
@@ -25,6 +26,7 @@
 #include <sys/types.h>
 #include <linux/connector.h>
 #include <linux/netlink.h>
+#include <cnxx/connector.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -34,19 +36,8 @@ extern "C" {
 #define NETLINK_CONNECTOR 11
 #endif
 
-/* The control id that takes notification requests ({-1, -1}). */
-#define CNXX_CTL_IDX 0xffffffffU
-#define CNXX_CTL_VAL 0xffffffffU
-
-/* cn_msg.ack of a registration notification. */
-#define CNXX_NOTIFY_REGISTERED 0
-#define CNXX_NOTIFY_UNREGISTERED 1
-
 /* Largest cn_msg data the kernel accepts: CONNECTOR_MAX_MSG_SIZE - header. */
 #define CNXX_MAX_DATA (CONNECTOR_MAX_MSG_SIZE - sizeof(struct cn_msg))
-
-/* Groups of the kernel's connector socket: CN_NETLINK_USERS + 0xf. */
-#define CNXX_GROUPS (CN_NETLINK_USERS + 0xf)
 
 struct cnxx_sock;
 
@@ -117,7 +108,7 @@ uint32_t cnxx_portid(const struct cnxx_sock *sock);
  * cnxx_join() / cnxx_leave() - join or leave multicast group @group
  *
  * Return: 0, -EINVAL for group 0 or one the kernel socket does not have
- * (it has CNXX_GROUPS), -EPERM without CAP_NET_ADMIN (group 1 is open to
+ * (it has CN_NETLINK_GROUPS), -EPERM without CAP_NET_ADMIN (group 1 is open to
  * everyone on 6.6+ kernels).
  */
 int cnxx_join(struct cnxx_sock *sock, uint32_t group);
@@ -214,6 +205,24 @@ int cnxx_record_next(const void *payload, size_t size, size_t *offset,
 		     struct cnxx_record *rec);
 
 /*
+ * cnxx_msg_parse() - decode the next netlink message of a datagram
+ * @buf, @len: the datagram, e.g. from recv() on a socket of one's own
+ * @offset:    in: where the next message starts (0 for the first);
+ *             out: just after it
+ * @msg:       filled as by cnxx_recv(); src_pid and group are 0 (they are
+ *             not in the bytes); its pointers point into @buf
+ *
+ * What cnxx_recv() does with each datagram, for programs that need their
+ * own sockets. NLMSG_NOOP and NLMSG_OVERRUN are skipped.
+ *
+ * Return: 1 for a message, 0 at the end of the datagram, -EBADMSG for a
+ * malformed message (*@offset then is past it, or at @len when its header
+ * is broken, so the caller can go on).
+ */
+int cnxx_msg_parse(const void *buf, size_t len, size_t *offset,
+		   struct cnxx_msg *msg);
+
+/*
  * cnxx_request() - send @req and wait for its reply
  * @reply: the answer, see below; pointers follow the rule at the top
  *
@@ -273,8 +282,8 @@ int cnxx_notify_send(struct cnxx_sock *sock, const struct cnxx_range *idx,
  *
  * Sends the request to the control id and waits for the ack as
  * cnxx_send_sync() does; the notifications then arrive on @group (join it)
- * as records with the changed id, len 0 and ack CNXX_NOTIFY_REGISTERED or
- * CNXX_NOTIFY_UNREGISTERED.
+ * as records with the changed id, len 0 and ack CN_NOTIFY_REGISTERED or
+ * CN_NOTIFY_UNREGISTERED.
  *
  * Return: as cnxx_send_sync(); -EINVAL for group 0 in cnxx_notify_add().
  * Typical *@ack_err: -EPERM (needs CAP_NET_ADMIN), -EINVAL (bad ranges),

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * cnxx.hpp - header-only C++17 wrapper of libcnxx: a socket that closes
+ * libcnxx.hpp - header-only C++17 wrapper of libcnxx: a socket that closes
  * itself, a range over the records of a payload, proc files as vectors.
  * Errors are negative errnos, as in the C API; nothing throws except
  * std::bad_alloc from the vectors and strings.
@@ -8,12 +8,7 @@
 #ifndef CNXX_LIBCNXX_HPP
 #define CNXX_LIBCNXX_HPP
 
-/* installed next to each other as libcnxx.h, named cnxx.h in the source */
-#if __has_include("libcnxx.h")
-#include "libcnxx.h"
-#else
-#include "cnxx.h"
-#endif
+#include <cnxx/libcnxx.h>
 
 #include <cstdlib>
 #include <memory>
@@ -21,7 +16,7 @@
 #include <string_view>
 #include <vector>
 
-namespace cnxx {
+namespace libcnxx {
 
 /* A NETLINK_CONNECTOR socket; all calls but open() need an open socket. */
 class Socket {
@@ -167,28 +162,32 @@ void adopt(T* arr, size_t count, std::vector<T>& out)
 }
 } // namespace detail
 
+namespace detail {
+/* Runs a C parser of libcnxx over @text into @out: 0 or a negative errno. */
+template <typename T>
+int parse_into(int (*parse)(const char*, size_t, T**, size_t*), std::string_view text,
+    std::vector<T>& out)
+{
+    T* arr = nullptr;
+    size_t count = 0;
+    int err = parse(text.data(), text.size(), &arr, &count);
+
+    if (!err)
+        adopt(arr, count, out);
+    return err;
+}
+} // namespace detail
+
 /* /proc/net/cnxx (or /proc/net/connector) text: 0 or a negative errno. */
 inline int parse_callbacks(std::string_view text, std::vector<cnxx_cb_entry>& out)
 {
-    cnxx_cb_entry* arr = nullptr;
-    size_t count = 0;
-    int err = cnxx_parse_callbacks(text.data(), text.size(), &arr, &count);
-
-    if (!err)
-        detail::adopt(arr, count, out);
-    return err;
+    return detail::parse_into(cnxx_parse_callbacks, text, out);
 }
 
 /* /proc/net/cnxx_stats text: 0 or a negative errno. */
 inline int parse_stats(std::string_view text, std::vector<cnxx_stat>& out)
 {
-    cnxx_stat* arr = nullptr;
-    size_t count = 0;
-    int err = cnxx_parse_stats(text.data(), text.size(), &arr, &count);
-
-    if (!err)
-        detail::adopt(arr, count, out);
-    return err;
+    return detail::parse_into(cnxx_parse_stats, text, out);
 }
 
 /* A whole file: 0 or a negative errno. */
@@ -212,6 +211,6 @@ inline const char* errname(int err)
     return cnxx_errname(err);
 }
 
-} // namespace cnxx
+} // namespace libcnxx
 
 #endif /* CNXX_LIBCNXX_HPP */

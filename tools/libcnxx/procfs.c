@@ -1,0 +1,317 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * The proc files: /proc/net/cnxx, /proc/net/connector, /proc/net/cnxx_stats.
+ */
+#include "internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+
+static bool cnxx_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r';
+}
+
+/* Splits off the next line of [*p, end); NULL at the end. */
+static const char *cnxx_line(const char **p, const char *end, size_t *n)
+{
+	const char *line = *p;
+	const char *nl;
+
+	if (line >= end)
+		return NULL;
+	nl = memchr(line, '\n', end - line);
+	*n = (nl ? nl : end) - line;
+	*p = nl ? nl + 1 : end;
+	/* trailing blanks never belong to a field */
+	while (*n && cnxx_blank(line[*n - 1]))
+		(*n)--;
+	return line;
+}
+
+/* A decimal number of @n digits, at most @max. */
+static int cnxx_uint(const char *s, size_t n, uint64_t max, uint64_t *out)
+{
+	uint64_t v = 0;
+	size_t i;
+
+	if (!n)
+		return -EBADMSG;
+	for (i = 0; i < n; i++) {
+		unsigned int d = (unsigned char)s[i] - '0';
+
+		if (d > 9 || v > (max - d) / 10)
+			return -EBADMSG;
+		v = v * 10 + d;
+	}
+	*out = v;
+	return 0;
+}
+
+static int cnxx_u32(const char *s, size_t n, uint32_t *out)
+{
+	uint64_t v;
+	int ret = cnxx_uint(s, n, UINT32_MAX, &v);
+
+	if (!ret)
+		*out = (uint32_t)v;
+	return ret;
+}
+
+static int cnxx_id(const char *s, size_t n, struct cb_id *id)
+{
+	const char *colon = memchr(s, ':', n);
+
+	if (!colon)
+		return -EBADMSG;
+	if (cnxx_u32(s, colon - s, &id->idx) ||
+	    cnxx_u32(colon + 1, n - (colon - s) - 1, &id->val))
+		return -EBADMSG;
+	return 0;
+}
+
+struct cnxx_field {
+	const char *s;
+	size_t n;
+};
+
+/*
+ * Takes the last @count fields of the line [s, s + *n), last one first,
+ * and shortens *n to what is left before them.
+ */
+static int cnxx_tail_fields(const char *s, size_t *n, struct cnxx_field *f,
+			    size_t count)
+{
+	size_t end = *n;
+	size_t i;
+
+	for (i = 0; i < count; i++) {
+		size_t start;
+
+		while (end && cnxx_blank(s[end - 1]))
+			end--;
+		start = end;
+		while (start && !cnxx_blank(s[start - 1]))
+			start--;
+		if (start == end)
+			return -EBADMSG;
+		f[i].s = s + start;
+		f[i].n = end - start;
+		end = start;
+	}
+	*n = end;
+	return 0;
+}
+
+static void cnxx_copy_trimmed(char *dst, size_t size, const char *s, size_t n)
+{
+	while (n && cnxx_blank(*s)) {
+		s++;
+		n--;
+	}
+	while (n && cnxx_blank(s[n - 1]))
+		n--;
+	if (n >= size)
+		n = size - 1;
+	memcpy(dst, s, n);
+	dst[n] = '\0';
+}
+
+static int cnxx_cb_line(const char *s, size_t n, bool counters,
+			struct cnxx_cb_entry *e)
+{
+	struct cnxx_field f[5];	/* last first: send_errors .. id */
+	size_t nf = counters ? 5 : 1;
+	uint64_t group;
+
+	memset(e, 0, sizeof(*e));
+	if (cnxx_tail_fields(s, &n, f, nf) || cnxx_id(f[nf - 1].s,
+						       f[nf - 1].n, &e->id))
+		return -EBADMSG;
+	if (counters) {
+		if (cnxx_uint(f[3].s, f[3].n, UINT32_MAX, &group) ||
+		    cnxx_uint(f[2].s, f[2].n, UINT64_MAX, &e->delivered) ||
+		    cnxx_uint(f[1].s, f[1].n, UINT64_MAX, &e->dropped) ||
+		    cnxx_uint(f[0].s, f[0].n, UINT64_MAX, &e->send_errors))
+			return -EBADMSG;
+		e->group = (uint32_t)group;
+		e->has_counters = true;
+	}
+	cnxx_copy_trimmed(e->name, sizeof(e->name), s, n);
+	return 0;
+}
+
+/* Appends @item to the array *@arr of *@count items, growing it. */
+static int cnxx_append(void **arr, size_t *count, size_t *cap,
+		       const void *item, size_t size)
+{
+	if (*count == *cap) {
+		size_t ncap = *cap ? *cap * 2 : 16;
+		void *p = realloc(*arr, ncap * size);
+
+		if (!p)
+			return -ENOMEM;
+		*arr = p;
+		*cap = ncap;
+	}
+	memcpy((char *)*arr + *count * size, item, size);
+	(*count)++;
+	return 0;
+}
+
+static bool cnxx_contains(const char *s, size_t n, const char *word)
+{
+	size_t wn = strlen(word);
+	size_t i;
+
+	for (i = 0; i + wn <= n; i++)
+		if (!memcmp(s + i, word, wn))
+			return true;
+	return false;
+}
+
+int cnxx_parse_callbacks(const char *text, size_t len,
+			 struct cnxx_cb_entry **entries, size_t *count)
+{
+	const char *p = text, *end = text + len, *line;
+	bool header = false, counters = false;
+	void *arr = NULL;
+	size_t n, used = 0, cap = 0;
+	struct cnxx_cb_entry e;
+	int ret = 0;
+
+	while ((line = cnxx_line(&p, end, &n))) {
+		if (!n)
+			continue;
+		if (!header) {
+			if (n < 4 || memcmp(line, "Name", 4)) {
+				ret = -EBADMSG;
+				break;
+			}
+			counters = cnxx_contains(line, n, "Delivered");
+			header = true;
+			continue;
+		}
+		ret = cnxx_cb_line(line, n, counters, &e);
+		if (!ret)
+			ret = cnxx_append(&arr, &used, &cap, &e, sizeof(e));
+		if (ret)
+			break;
+	}
+	if (!ret && !header)
+		ret = -EBADMSG;
+	if (ret) {
+		free(arr);
+		return ret;
+	}
+	*entries = arr;
+	*count = used;
+	return 0;
+}
+
+int cnxx_parse_stats(const char *text, size_t len, struct cnxx_stat **stats,
+		     size_t *count)
+{
+	const char *p = text, *end = text + len, *line;
+	void *arr = NULL;
+	size_t n, used = 0, cap = 0;
+	struct cnxx_field f[2];	/* value, key */
+	struct cnxx_stat st;
+	int ret = 0;
+
+	while ((line = cnxx_line(&p, end, &n))) {
+		if (!n)
+			continue;
+		memset(&st, 0, sizeof(st));
+		ret = cnxx_tail_fields(line, &n, f, 2);
+		if (!ret)
+			ret = cnxx_uint(f[0].s, f[0].n, UINT64_MAX, &st.value);
+		/* nothing may precede the key */
+		while (!ret && n && cnxx_blank(line[n - 1]))
+			n--;
+		if (!ret && n)
+			ret = -EBADMSG;
+		if (!ret) {
+			cnxx_copy_trimmed(st.key, sizeof(st.key), f[1].s,
+					  f[1].n);
+			ret = cnxx_append(&arr, &used, &cap, &st, sizeof(st));
+		}
+		if (ret)
+			break;
+	}
+	if (ret) {
+		free(arr);
+		return ret;
+	}
+	*stats = arr;
+	*count = used;
+	return 0;
+}
+
+int cnxx_stat_get(const struct cnxx_stat *stats, size_t count,
+		  const char *key, uint64_t *value)
+{
+	size_t i;
+
+	for (i = 0; i < count; i++) {
+		if (!strcmp(stats[i].key, key)) {
+			*value = stats[i].value;
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+int cnxx_read_file(const char *path, char **text, size_t *len)
+{
+	size_t used = 0, cap = 4096;
+	char *buf = malloc(cap);
+	int fd, ret = 0;
+	ssize_t n;
+
+	if (!buf)
+		return -ENOMEM;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		ret = -errno;
+		goto err_free;
+	}
+	/* proc files report size 0: read until EOF */
+	for (;;) {
+		if (cap - used < 2) {
+			char *p = realloc(buf, cap * 2);
+
+			if (!p) {
+				ret = -ENOMEM;
+				goto err_close;
+			}
+			buf = p;
+			cap *= 2;
+		}
+		n = read(fd, buf + used, cap - used - 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			ret = -errno;
+			goto err_close;
+		}
+		if (n == 0)
+			break;
+		used += n;
+	}
+	close(fd);
+	buf[used] = '\0';
+	*text = buf;
+	*len = used;
+	return 0;
+
+err_close:
+	close(fd);
+err_free:
+	free(buf);
+	return ret;
+}
