@@ -15,7 +15,7 @@
 extern struct cnxx_core *cnxx_core;
 
 /* netlink.c: the NETLINK_CONNECTOR kernel socket. */
-int cnxx_netlink_init(void);
+int cnxx_netlink_init(unsigned int reply_timeout_ms);
 void cnxx_netlink_exit(void);
 /* Sends @msg and @len bytes after its header as one nlmsg; see api.c. */
 int cnxx_netlink_send(struct cn_msg *msg, u16 len, u32 portid, u32 group,

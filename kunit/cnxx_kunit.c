@@ -194,6 +194,7 @@ static const struct cnxx_core_ops kt_ops = {
 static int kt_fix_init(struct kunit *test)
 {
 	struct kt_fix *fix;
+	int err;
 
 	/* Not test-managed: a stuck thread may outlive the case. */
 	fix = kzalloc(sizeof(*fix), GFP_KERNEL);
@@ -216,10 +217,10 @@ static int kt_fix_init(struct kunit *test)
 		.ops = &kt_ops,
 		.ctx = fix,
 	};
-	fix->core = cnxx_core_create(&fix->cfg);
-	if (!fix->core) {
+	err = cnxx_core_create(&fix->cfg, &fix->core);
+	if (err) {
 		kfree(fix);
-		return -ENOMEM;
+		return err;
 	}
 	test->priv = fix;
 	kt_cur = fix;

@@ -23,6 +23,7 @@ cc_static() { # OUT SRC...
 cc_static "$out/vmtest" -I"$CNXX_ROOT/tests/vm" "$CNXX_ROOT/tests/vm/vmtest.c"
 cc_static "$out/nlfuzz" -I"$CNXX_ROOT/tests/vm" "$CNXX_ROOT/tests/vm/nlfuzz.c"
 cc_static "$out/cnstress" -I"$CNXX_ROOT/tests/vm" "$CNXX_ROOT/tests/vm/cnstress.c" -pthread
+cc_static "$out/cnunload" -I"$CNXX_ROOT/tests/vm" "$CNXX_ROOT/tests/vm/cnunload.c"
 cc_static "$out/cnbench" -I"$CNXX_ROOT/tools/bench" "$CNXX_ROOT/tools/bench/cnbench.c"
 # The sample as the kernel ships it: no warnings policy of ours.
 gcc -static -O2 -w "$ksrc/samples/connector/ucon.c" -o "$out/ucon"
@@ -33,4 +34,4 @@ cmake -S "$CNXX_ROOT/tools" -B "$out/tools" -DCNXX_STATIC_TOOLS=ON \
 cmake --build "$out/tools" -j"$(nproc)" --target cnctl >"$out/build.log" 2>&1 ||
 	{ cat "$out/build.log" >&2; die "building cnctl failed"; }
 
-cp "$out/vmtest" "$out/nlfuzz" "$out/cnstress" "$out/cnbench" "$out/ucon" "$out/tools/cnctl" "$dest/"
+cp "$out/vmtest" "$out/nlfuzz" "$out/cnstress" "$out/cnunload" "$out/cnbench" "$out/ucon" "$out/tools/cnctl" "$dest/"
