@@ -26,4 +26,13 @@ extern const struct cnxx_core_ops cnxx_netlink_ops;
 int cnxx_proc_init(void);
 void cnxx_proc_exit(void);
 
+/* selftest.c, debug-flavor builds only: /sys/kernel/debug/cnxx/selftest. */
+#ifdef CNXX_SELFTEST
+void cnxx_selftest_init(void);
+void cnxx_selftest_exit(void);
+#else
+static inline void cnxx_selftest_init(void) {}
+static inline void cnxx_selftest_exit(void) {}
+#endif
+
 #endif /* CNXX_KMOD_H */

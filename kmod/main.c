@@ -131,6 +131,7 @@ static int __init cnxx_init(void)
 	if (err)
 		goto err_proc;
 
+	cnxx_selftest_init();
 	pr_info("connector ready (version %s)\n", CNXX_VERSION);
 	return 0;
 
@@ -151,6 +152,7 @@ err_core:
  */
 static void __exit cnxx_exit(void)
 {
+	cnxx_selftest_exit();
 	cnxx_proc_exit();
 	cnxx_netlink_exit();
 	cnxx_core_exit();

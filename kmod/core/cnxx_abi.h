@@ -319,6 +319,13 @@ struct cnxx_stats {
 };
 void cnxx_core_stats(struct cnxx_core *core, struct cnxx_stats *stats);
 
+/*
+ * Debug-flavor builds only (kmod/core/debug/): reads the byte just past a
+ * @size-byte allocation, a deliberate out-of-bounds read for KASAN to
+ * report. Returns the byte or -ENOMEM. May sleep.
+ */
+int cnxx_core_selftest_oob_read(cnxx_size_t size);
+
 #ifdef __cplusplus
 }
 #endif

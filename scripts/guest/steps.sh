@@ -238,3 +238,40 @@ rel_priv() {
 rel_fuzz() {
 	rel_with_stress /cnxx/nlfuzz fuzz -n "$1" -u 20 -s "$(rel_seed)"
 }
+
+# ---------------------------------------------------------------------------
+# Debug flavor: reports the kernel's checkers must make about cnxx
+# (kmod/selftest.c). Each brackets its trigger with "cnxx-expect" markers in
+# the kernel log, which scripts/ktap.py requires to hold exactly one report
+# of that kind. Last in a job: lockdep switches itself off after a report.
+
+# expect_report KIND WHAT: loads cnxx, writes WHAT to the selftest file
+# and checks that the kernel logged a KIND report.
+expect_report() {
+	kind=$1 what=$2 header=$3
+	load_cnxx || return 1
+	[ -w /sys/kernel/debug/cnxx/selftest ] ||
+		{ echo "# no selftest file: not a debug build"; rmmod cnxx; return 1; }
+	# A KASAN report honours panic_on_warn: off for the trigger only.
+	pow=$(cat /proc/sys/kernel/panic_on_warn)
+	echo 0 >/proc/sys/kernel/panic_on_warn
+	# Level 0, so that the console shows the markers around its copy of
+	# the report too, whatever its log level (lockdep raises it).
+	echo "<0>cnxx-expect: begin $kind" >/dev/kmsg
+	echo "$what" >/sys/kernel/debug/cnxx/selftest
+	sleep 1
+	echo "<0>cnxx-expect: end $kind" >/dev/kmsg
+	echo "$pow" >/proc/sys/kernel/panic_on_warn
+	rc=0
+	dmesg | grep -q "$header" || { echo "# no $kind report"; rc=1; }
+	unload_cnxx || rc=1
+	return $rc
+}
+
+expect_kasan() {
+	expect_report KASAN kasan 'BUG: KASAN: slab-out-of-bounds in cnxx_core_selftest_oob_read'
+}
+
+expect_lockdep() {
+	expect_report lockdep lockdep 'possible circular locking dependency detected'
+}
