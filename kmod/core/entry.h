@@ -134,9 +134,9 @@ public:
     // The key removers sleep on; only its address matters.
     const void* wait_key() const { return &in_flight_; }
 
-    cxxrt::Counter delivered;   // messages handed to the callback; under the lock
-    cxxrt::Counter dropped;     // messages for this id not delivered
-    cxxrt::Counter send_errors; // failed sends with this id
+    cxxrt::Counter delivered;       // messages handed to the callback; under the lock
+    cxxrt::Counter dropped;         // messages for this id not delivered
+    cxxrt::Counter send_errors;     // failed sends with this id
     cxxrt::Counter replies_dropped; // unicasts with this id dropped: receiver full
 
     Change registered;   // queued when added
