@@ -96,7 +96,12 @@ def targets(ko, section, funcs, secsyms):
 
 
 def covered(funcs, names, points):
-    """Functions among @names with at least one point in their range."""
+    """Functions among @names with at least one point in their range.
+
+    The range starts at the function's __pfx_ padding where the kernel adds
+    one (6.12 with call padding): an ORC entry there covers a function whose
+    frame never changes.
+    """
     by_section = {}
     for shndx, off in points:
         by_section.setdefault(shndx, []).append(off)
@@ -105,7 +110,11 @@ def covered(funcs, names, points):
         if name not in funcs:
             continue
         shndx, start, size = funcs[name]
-        if any(start <= off < start + max(size, 1) for off in by_section.get(shndx, [])):
+        end = start + max(size, 1)
+        pfx = funcs.get('__pfx_' + name)
+        if pfx and pfx[0] == shndx and pfx[1] < start:
+            start = pfx[1]
+        if any(start <= off < end for off in by_section.get(shndx, [])):
             hit.add(name)
     return hit
 
