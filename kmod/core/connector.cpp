@@ -66,8 +66,9 @@ Connector::~Connector()
     if (!running_)
         return;
     u64 limit = 0;
-    while (registry_.unlink_oldest(limit)) {
+    while (Entry* entry = registry_.unlink_oldest(limit)) {
         notifier_.publish(registry_.changes());
+        registry_.release(*entry);
         registry_.wait_retired(nullptr, limit);
     }
     registry_.wait_all_reclaimed();
@@ -89,12 +90,16 @@ Result<void> Connector::remove(const cnxx_cb_id& id)
 {
     const Registry::Unlinked unlinked = registry_.unlink(id);
     // Listeners hear of the removal before the wait for running calls.
-    if (unlinked.found)
+    // publish() handles every logged change before it returns, so the
+    // entry that holds ours may go after it.
+    if (unlinked.entry) {
         notifier_.publish(registry_.changes());
+        registry_.release(*unlinked.entry);
+    }
     // Also when the id was not linked: a callback that removed its own id
     // may still run, and its module must not go before it returns.
     registry_.wait_retired(&id, unlinked.limit);
-    if (!unlinked.found)
+    if (!unlinked.entry)
         return Error::from_errno(ENOENT);
     return {};
 }

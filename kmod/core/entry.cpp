@@ -39,6 +39,9 @@ void Entry::mark_dead()
     BitLockGuard guard(lock_word_);
     ASSERT(!dead_);
     dead_ = true;
+    // The unlinker's hold, taken with the same lock so that no call can
+    // claim the entry in between: its logged change must stay readable.
+    ++waiters_;
 }
 
 bool Entry::add_waiter()

@@ -102,7 +102,8 @@ public:
         return Exit::Wake;
     }
 
-    // Removal, after the entry was unlinked: no new call starts.
+    // Removal, after the entry was unlinked: no new call starts, and the
+    // unlinker holds the entry as a waiter until it calls remove_waiter().
     void mark_dead();
 
     // Registers a remover waiting for the calls, so that nobody frees the

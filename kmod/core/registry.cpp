@@ -71,19 +71,25 @@ Registry::Unlinked Registry::unlink(const cnxx_cb_id& id)
     Entry* entry = table_.erase(id);
     if (entry)
         retire_locked(*entry);
-    return { entry != nullptr, retire_seq_ };
+    return { entry, retire_seq_ };
 }
 
-bool Registry::unlink_oldest(u64& limit)
+Entry* Registry::unlink_oldest(u64& limit)
 {
     MutexGuard guard(mutex_);
     Entry* entry = order_.first();
     if (!entry)
-        return false;
+        return nullptr;
     table_.erase(entry->id());
     retire_locked(*entry);
     limit = retire_seq_;
-    return true;
+    return entry;
+}
+
+void Registry::release(Entry& entry)
+{
+    if (entry.remove_waiter())
+        reclaim(entry);
 }
 
 bool Registry::mark_removing_locked(const cnxx_cb_id& id, const void* task, bool removing)

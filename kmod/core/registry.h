@@ -35,20 +35,26 @@ public:
     // -EINVAL if the id is taken, -ENOMEM. May sleep.
     Result<void> add(const cnxx_cb_id& id, const char* name, cnxx_callback_t callback);
 
-    // What unlink() did: whether a live entry was found, and the limit to
-    // hand to wait_retired().
+    // What unlink() did: the entry it unlinked (or nullptr), held for the
+    // caller, and the limit to hand to wait_retired().
     struct Unlinked {
-        bool found;
+        Entry* entry;
         u64 limit;
     };
 
     // Unlinks the live entry of @id, if any, so that lookups no longer
     // find it and no new call starts, logging the change; it joins the
-    // retiring entries. The caller then calls wait_retired(). May sleep.
+    // retiring entries. The entry stays held, so that its logged change
+    // stays valid, until the caller has published the changes and calls
+    // release(); then wait_retired(). May sleep.
     Unlinked unlink(const cnxx_cb_id& id);
 
-    // As unlink(), for the oldest live entry. False when there is none.
-    bool unlink_oldest(u64& limit);
+    // As unlink(), for the oldest live entry. nullptr when there is none.
+    Entry* unlink_oldest(u64& limit);
+
+    // Drops the hold of unlink() on @entry, freeing it if nothing else
+    // holds it. May sleep.
+    void release(Entry& entry);
 
     // Waits until no call runs, other than the current task's own, of any
     // entry with @id (every entry when @id is null) that retired up to
