@@ -3,6 +3,7 @@
 // static destructors are disabled, so only the virtual-call traps remain.
 
 #include "platform.h"
+#include "rcu_reclaim.h"
 
 extern "C" {
 void __cxa_pure_virtual();
@@ -21,4 +22,10 @@ void __cxa_deleted_virtual()
 {
     cnxx_pf_log(CNXX_LOG_ERR, "deleted virtual function called\n");
     __builtin_trap();
+}
+
+// The platform's call_rcu() callback calls this, a direct call.
+void cnxx_rcu_reclaim(struct cnxx_rcu_head* head)
+{
+    cxxrt::RcuReclaimableBase::reclaim(head);
 }

@@ -15,7 +15,7 @@
 extern struct cnxx_core *cnxx_core;
 
 /* netlink.c: the NETLINK_CONNECTOR kernel socket. */
-int cnxx_netlink_init(void);
+int cnxx_netlink_init(unsigned int reply_timeout_ms);
 void cnxx_netlink_exit(void);
 /* Sends @msg and @len bytes after its header as one nlmsg; see api.c. */
 int cnxx_netlink_send(struct cn_msg *msg, u16 len, u32 portid, u32 group,
@@ -25,5 +25,14 @@ extern const struct cnxx_core_ops cnxx_netlink_ops;
 /* procfs.c: /proc/net/connector, /proc/net/cnxx, /proc/net/cnxx_stats. */
 int cnxx_proc_init(void);
 void cnxx_proc_exit(void);
+
+/* selftest.c, debug-flavor builds only: /sys/kernel/debug/cnxx/selftest. */
+#ifdef CNXX_SELFTEST
+void cnxx_selftest_init(void);
+void cnxx_selftest_exit(void);
+#else
+static inline void cnxx_selftest_init(void) {}
+static inline void cnxx_selftest_exit(void) {}
+#endif
 
 #endif /* CNXX_KMOD_H */

@@ -4,6 +4,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/kernel.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/net.h>
@@ -15,76 +16,146 @@
 #define CNXX_VERSION "0.0"
 #endif
 
-static unsigned int hash_bits = 12;
-module_param(hash_bits, uint, 0444);
-MODULE_PARM_DESC(hash_bits, "Registry hash table size as a power of two (4-20, default 12)");
+/*
+ * An unsigned parameter with the range that works: a value outside it
+ * fails the load with -EINVAL and a line naming the parameter and range.
+ */
+struct cnxx_uint_param {
+	unsigned int value;
+	unsigned int min;
+	unsigned int max;
+};
 
-static unsigned int notify_max_requests = 64;
-module_param(notify_max_requests, uint, 0444);
-MODULE_PARM_DESC(notify_max_requests, "Stored registration-notification requests, at most (default 64)");
+static int cnxx_param_set(const char *val, const struct kernel_param *kp)
+{
+	struct cnxx_uint_param *p = kp->arg;
+	unsigned int v;
 
-static unsigned int notify_max_ranges = 32;
-module_param(notify_max_ranges, uint, 0444);
-MODULE_PARM_DESC(notify_max_ranges, "idx + val ranges in one notification request, at most (default 32)");
+	if (kstrtouint(val, 0, &v) || v < p->min || v > p->max) {
+		pr_err("%s=%s is out of range %u-%u\n", kp->name, val, p->min,
+		       p->max);
+		return -EINVAL;
+	}
+	p->value = v;
+	return 0;
+}
 
-static unsigned int notify_max_pending = 1024;
-module_param(notify_max_pending, uint, 0444);
-MODULE_PARM_DESC(notify_max_pending, "Notifications queued for sending, at most; more are dropped (default 1024)");
+static int cnxx_param_get(char *buffer, const struct kernel_param *kp)
+{
+	const struct cnxx_uint_param *p = kp->arg;
+
+	return sysfs_emit(buffer, "%u\n", p->value);
+}
+
+static const struct kernel_param_ops cnxx_param_ops = {
+	.set = cnxx_param_set,
+	.get = cnxx_param_get,
+};
+
+/* The range in MODULE_PARM_DESC is the one cnxx_param_set() enforces. */
+#define CNXX_PARAM(name, def, lo, hi, desc)				\
+	static struct cnxx_uint_param name = { def, lo, hi };		\
+	module_param_cb(name, &cnxx_param_ops, &name, 0444);		\
+	MODULE_PARM_DESC(name, desc " (" #lo "-" #hi ", default " #def ")")
+
+CNXX_PARAM(hash_bits, 12, 4, 20,
+	   "Registry hash table size as a power of two");
+CNXX_PARAM(notify_max_requests, 64, 0, 4096,
+	   "Stored registration-notification requests, at most");
+CNXX_PARAM(notify_max_ranges, 32, 2, 2040,
+	   "idx + val ranges in one notification request, at most");
+CNXX_PARAM(notify_max_pending, 1024, 1, 1048576,
+	   "Notifications queued for sending, at most; more are dropped");
+CNXX_PARAM(reply_timeout_ms, 1000, 0, 60000,
+	   "How long a blocking unicast waits for room at a full receiver; then it is dropped and counted");
+/* For the init-failure test: fail step N of the init (0: none). */
+CNXX_PARAM(fail_init_step, 0, 0, 3,
+	   "Test only: make init step N fail with -ENOMEM");
 
 struct cnxx_core *cnxx_core;
 
-static int __init cnxx_init(void)
+/* Whether the test asked step @step (named @what) to fail. */
+static bool cnxx_inject_init_fault(unsigned int step, const char *what)
+{
+	if (fail_init_step.value != step)
+		return false;
+	pr_warn("fail_init_step=%u: failing init step %s\n", step, what);
+	return true;
+}
+
+static int cnxx_core_init(void)
 {
 	struct cnxx_core_config config = {
-		.hash_bits = hash_bits,
+		.hash_bits = hash_bits.value,
 		.groups = CN_NETLINK_USERS + 0xf,
-		.max_notify_requests = notify_max_requests,
-		.max_notify_ranges = notify_max_ranges,
-		.max_notify_pending = notify_max_pending,
+		.max_notify_requests = notify_max_requests.value,
+		.max_notify_ranges = notify_max_ranges.value,
+		.max_notify_pending = notify_max_pending.value,
 		.ops = &cnxx_netlink_ops,
 	};
+
+	if (cnxx_inject_init_fault(1, "core"))
+		return -ENOMEM;
+	return cnxx_core_create(&config, &cnxx_core);
+}
+
+static void cnxx_core_exit(void)
+{
+	cnxx_core_destroy(cnxx_core);
+	cnxx_core = NULL;
+}
+
+static int cnxx_socket_init(void)
+{
+	if (cnxx_inject_init_fault(2, "socket"))
+		return -ENOMEM;
+	return cnxx_netlink_init(reply_timeout_ms.value);
+}
+
+/*
+ * Each step is undone by the steps before it in reverse. The socket's
+ * input calls into the core, so the core exists before the socket and goes
+ * after it; the proc files read both.
+ */
+static int __init cnxx_init(void)
+{
 	int err;
 
-	if (hash_bits < 4 || hash_bits > 20) {
-		pr_err("hash_bits=%u out of range 4-20\n", hash_bits);
-		return -EINVAL;
-	}
-
-	cnxx_core = cnxx_core_create(&config);
-	if (!cnxx_core)
-		return -ENOMEM;
-
-	err = cnxx_netlink_init();
+	err = cnxx_core_init();
 	if (err)
 		goto err_core;
-
-	err = cnxx_proc_init();
+	err = cnxx_socket_init();
 	if (err)
-		goto err_netlink;
+		goto err_socket;
+	err = cnxx_inject_init_fault(3, "proc") ? -ENOMEM : cnxx_proc_init();
+	if (err)
+		goto err_proc;
 
+	cnxx_selftest_init();
 	pr_info("connector ready (version %s)\n", CNXX_VERSION);
 	return 0;
 
-err_netlink:
-	cnxx_core_destroy(cnxx_core);
+err_proc:
 	cnxx_netlink_exit();
-	return err;
+err_socket:
+	cnxx_core_exit();
 err_core:
-	cnxx_core_destroy(cnxx_core);
+	pr_err("init failed: %d\n", err);
 	return err;
 }
 
 /*
  * Every user NETLINK_CONNECTOR socket holds a reference on this module, and
- * modules with callbacks depend on it, so no input arrives once exit runs.
- * The core drains its notifications through the socket, so that goes last.
+ * modules with callbacks depend on it, so no input arrives once exit runs
+ * and nobody listens to notifications: the socket goes before the core, as
+ * on the init error path.
  */
 static void __exit cnxx_exit(void)
 {
+	cnxx_selftest_exit();
 	cnxx_proc_exit();
-	cnxx_core_destroy(cnxx_core);
-	cnxx_core = NULL;
 	cnxx_netlink_exit();
+	cnxx_core_exit();
 }
 
 module_init(cnxx_init);

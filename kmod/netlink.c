@@ -17,6 +17,21 @@
 static struct sock *cnxx_nls;
 
 /*
+ * Sends @skb to @portid. A blocking unicast (GFP_KERNEL, as callbacks
+ * reply) waits for room in a full receiver at most the socket's send
+ * timeout (reply_timeout_ms), and not at all from a callback whose removal
+ * is pending, so that no sender can hold cn_del_callback() or rmmod. What
+ * does not fit is dropped with -EAGAIN and counted.
+ */
+static int cnxx_netlink_unicast(struct sk_buff *skb, u32 portid, gfp_t gfp)
+{
+	int nonblock = !gfpflags_allow_blocking(gfp) ||
+		       !cnxx_core_reply_may_block(cnxx_core);
+
+	return netlink_unicast(cnxx_nls, skb, portid, nonblock);
+}
+
+/*
  * Builds one nlmsg of type NLMSG_DONE holding @msg and the @len bytes after
  * its header, exactly as the in-tree connector does, and sends it to @portid
  * or broadcasts it to @group. Any context.
@@ -50,8 +65,7 @@ int cnxx_netlink_send(struct cn_msg *msg, u16 len, u32 portid, u32 group,
 #else
 		return netlink_broadcast(cnxx_nls, skb, portid, group, gfp);
 #endif
-	return netlink_unicast(cnxx_nls, skb, portid,
-			       !gfpflags_allow_blocking(gfp));
+	return cnxx_netlink_unicast(skb, portid, gfp);
 }
 
 /* Runs in the sender's process context; callbacks may sleep. */
@@ -73,6 +87,9 @@ static int cnxx_netlink_notify(void *ctx, const void *msg, size_t size,
 {
 	struct cn_msg *m = (struct cn_msg *)msg;
 
+	/* Released first on unload and on a failed load: nobody listens. */
+	if (!cnxx_nls)
+		return -ESRCH;
 	/* SAFETY: the core built @msg as one cn_msg of @size bytes. */
 	return cnxx_netlink_send(m, size - sizeof(*m), 0, group, GFP_KERNEL,
 				 NULL, NULL);
@@ -105,7 +122,7 @@ static int cnxx_netlink_bind(struct net *net, int group)
 }
 #endif
 
-int cnxx_netlink_init(void)
+int cnxx_netlink_init(unsigned int reply_timeout_ms)
 {
 	struct netlink_kernel_cfg cfg = {
 		.groups = CN_NETLINK_USERS + 0xf,
@@ -121,6 +138,8 @@ int cnxx_netlink_init(void)
 		pr_err("cannot create the NETLINK_CONNECTOR socket; is another connector loaded?\n");
 		return -EIO;
 	}
+	/* Bounds every blocking unicast: see cnxx_netlink_unicast(). */
+	cnxx_nls->sk_sndtimeo = msecs_to_jiffies(reply_timeout_ms);
 	return 0;
 }
 

@@ -7,6 +7,8 @@
 
 #include <linux/processor.h>	/* before bit_spinlock.h, for cpu_relax() */
 #include <linux/bit_spinlock.h>
+#include <linux/lockdep.h>
+#include <linux/mm.h>
 #include <linux/mutex.h>
 #include <linux/percpu.h>
 #include <linux/printk.h>
@@ -31,11 +33,27 @@ void cnxx_pf_free(const void *ptr)
 	kfree(ptr);
 }
 
-void cnxx_pf_call_rcu(struct cnxx_rcu_head *head,
-		      void (*fn)(struct cnxx_rcu_head *head))
+void *cnxx_pf_alloc_large(size_t size)
+{
+	return kvmalloc(size, GFP_KERNEL);
+}
+
+void cnxx_pf_free_large(const void *ptr)
+{
+	kvfree(ptr);
+}
+
+/* The kernel calls only C functions of its own prototype (kCFI). */
+static void cnxx_rcu_done(struct rcu_head *head)
+{
+	/* SAFETY: every head queued here is a cnxx_rcu_head, same layout. */
+	cnxx_rcu_reclaim((struct cnxx_rcu_head *)head);
+}
+
+void cnxx_pf_call_rcu(struct cnxx_rcu_head *head)
 {
 	/* SAFETY: same layout as struct rcu_head, checked above. */
-	call_rcu((struct rcu_head *)head, (rcu_callback_t)fn);
+	call_rcu((struct rcu_head *)head, cnxx_rcu_done);
 }
 
 void cnxx_pf_rcu_barrier(void)
@@ -188,13 +206,41 @@ void cnxx_pf_work_destroy(struct cnxx_work *w)
 	kfree(w);
 }
 
+/*
+ * One lockdep class for every callback: a call holds it, a remover takes
+ * and drops it before waiting, as process_one_work() and flush_work() do
+ * with a work item's map.
+ */
+#ifdef CONFIG_LOCKDEP
+static struct lock_class_key cnxx_calls_key;
+static struct lockdep_map cnxx_calls_map =
+	STATIC_LOCKDEP_MAP_INIT("cnxx_callback", &cnxx_calls_key);
+#endif
+
 void cnxx_pf_invoke(cnxx_callback_t cb, void *msg, void *sender)
 {
 	void (*callback)(struct cn_msg *, struct netlink_skb_parms *);
 
 	/* SAFETY: cn_add_callback() stored a pointer of exactly this type. */
 	callback = (void (*)(struct cn_msg *, struct netlink_skb_parms *))cb;
+#ifdef CONFIG_LOCKDEP
+	lock_map_acquire(&cnxx_calls_map);
+#endif
 	callback(msg, sender);
+#ifdef CONFIG_LOCKDEP
+	lock_map_release(&cnxx_calls_map);
+#endif
+}
+
+void cnxx_pf_lockdep_wait_calls(void)
+{
+#ifdef CONFIG_LOCKDEP
+	/* A callback may remove ids: it cannot deadlock on its own class. */
+	if (lock_is_held(&cnxx_calls_map))
+		return;
+	lock_map_acquire(&cnxx_calls_map);
+	lock_map_release(&cnxx_calls_map);
+#endif
 }
 
 static const char *const cnxx_levels[] = {

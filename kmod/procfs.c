@@ -28,14 +28,14 @@ static void cnxx_proc_show_counters(void *arg,
 	char id[24];
 
 	snprintf(id, sizeof(id), "%u:%u", info->id.idx, info->id.val);
-	seq_printf(arg, "%-15s %-21s %-6u %-12llu %-12llu %llu\n", info->name,
-		   id, info->group, info->delivered, info->dropped,
-		   info->send_errors);
+	seq_printf(arg, "%-15s %-21s %-6u %-12llu %-12llu %-12llu %llu\n",
+		   info->name, id, info->group, info->delivered, info->dropped,
+		   info->send_errors, info->replies_dropped);
 }
 
 static int cnxx_proc_counters_show(struct seq_file *m, void *v)
 {
-	seq_puts(m, "Name            ID                    Group  Delivered    Dropped      SendErrors\n");
+	seq_puts(m, "Name            ID                    Group  Delivered    Dropped      SendErrors   RepliesDropped\n");
 	cnxx_core_for_each(cnxx_core, cnxx_proc_show_counters, m);
 	return 0;
 }
@@ -55,6 +55,7 @@ static int cnxx_proc_stats_show(struct seq_file *m, void *v)
 	CNXX_STAT(rx_denied);
 	CNXX_STAT(tx_messages);
 	CNXX_STAT(tx_errors);
+	CNXX_STAT(tx_replies_dropped);
 	CNXX_STAT(callbacks);
 	CNXX_STAT(notify_requests);
 	CNXX_STAT(notify_sent);

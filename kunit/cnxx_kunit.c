@@ -194,6 +194,7 @@ static const struct cnxx_core_ops kt_ops = {
 static int kt_fix_init(struct kunit *test)
 {
 	struct kt_fix *fix;
+	int err;
 
 	/* Not test-managed: a stuck thread may outlive the case. */
 	fix = kzalloc(sizeof(*fix), GFP_KERNEL);
@@ -216,10 +217,10 @@ static int kt_fix_init(struct kunit *test)
 		.ops = &kt_ops,
 		.ctx = fix,
 	};
-	fix->core = cnxx_core_create(&fix->cfg);
-	if (!fix->core) {
+	err = cnxx_core_create(&fix->cfg, &fix->core);
+	if (err) {
 		kfree(fix);
-		return -ENOMEM;
+		return err;
 	}
 	test->priv = fix;
 	kt_cur = fix;
@@ -1274,6 +1275,55 @@ static void kt_unreg_self(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, fix->ncalls, 1U);
 }
 
+/* Removes its own id, then keeps running until released. */
+static void kt_self_del_block_cb(struct cn_msg *msg,
+				 struct netlink_skb_parms *nsp)
+{
+	struct kt_fix *fix = kt_cur;
+	struct cnxx_cb_id id = kt_id(msg->id.idx, msg->id.val);
+
+	fix->cb_ret[0] = cnxx_core_del(fix->core, &id);
+	kt_block_cb(msg, nsp);
+}
+
+/*
+ * The module's exit removes an id its callback already removed: the id is
+ * gone, but the call still runs the module's code, so del must wait.
+ */
+static void kt_unreg_self_then_del(struct kunit *test)
+{
+	struct kt_fix *fix = test->priv;
+	struct kt_thread *rx, *del, *del2;
+	size_t len;
+	u8 *buf;
+
+	fix->cb_ret[0] = 1;
+	KUNIT_ASSERT_EQ(test, kt_add(fix, 24, 1, "selfblock",
+				     kt_self_del_block_cb), 0);
+	buf = kt_one(test, fix, 24, 1, 1, 0, &len);
+	rx = kt_start(test, fix, kt_rx_fn, buf, len, kt_id(0, 0));
+	KUNIT_ASSERT_TRUE_MSG(test, wait_for_completion_timeout(&fix->entered,
+								KT_TIMEOUT),
+			      "callback not entered");
+	KUNIT_EXPECT_EQ(test, fix->cb_ret[0], 0);
+
+	/* Two removers of the gone id: both must wait. */
+	del = kt_start(test, fix, kt_del_fn, NULL, 0, kt_id(24, 1));
+	del2 = kt_start(test, fix, kt_del_fn, NULL, 0, kt_id(24, 1));
+	KUNIT_EXPECT_FALSE_MSG(test, kt_join(del, msecs_to_jiffies(300)),
+			       "del of a self-removed id returned while its callback runs");
+	KUNIT_EXPECT_FALSE_MSG(test, kt_join(del2, msecs_to_jiffies(50)),
+			       "a second del returned while the callback runs");
+
+	complete_all(&fix->release);
+	KUNIT_ASSERT_TRUE(test, kt_join(rx, KT_TIMEOUT));
+	KUNIT_ASSERT_TRUE(test, kt_join(del, KT_TIMEOUT));
+	KUNIT_ASSERT_TRUE(test, kt_join(del2, KT_TIMEOUT));
+	KUNIT_EXPECT_EQ(test, del->ret, -ENOENT);
+	KUNIT_EXPECT_EQ(test, del2->ret, -ENOENT);
+	KUNIT_EXPECT_FALSE(test, READ_ONCE(fix->release_timed_out));
+}
+
 static void kt_others_cb(struct cn_msg *msg, struct netlink_skb_parms *nsp)
 {
 	struct kt_fix *fix = kt_cur;
@@ -1410,6 +1460,7 @@ static void kt_unreg_concurrent(struct kunit *test)
 static struct kunit_case kt_unregister_cases[] = {
 	KUNIT_CASE(kt_unreg_waits),
 	KUNIT_CASE(kt_unreg_self),
+	KUNIT_CASE(kt_unreg_self_then_del),
 	KUNIT_CASE(kt_unreg_others),
 	KT_CASE_SLOW(kt_unreg_concurrent),
 	{}

@@ -27,6 +27,11 @@ cnxx-cxx-flags := -std=gnu++17 -ffreestanding -fno-exceptions -fno-rtti \
 	-fno-asynchronous-unwind-tables -Wall -Wextra -Werror \
 	-Wno-missing-field-initializers $(cnxx-cxx-opt)
 
+# Debug-flavor builds (set by Kbuild) check the core's invariants.
+ifeq ($(CNXX_DEBUG_BUILD),y)
+cnxx-cxx-flags += -DCXXRT_DEBUG
+endif
+
 
 # The flags every C object of this module gets, per object: the config's
 # code generation plus the KASAN, UBSAN, KCSAN and KCOV flags with their

@@ -35,11 +35,12 @@ vm=$CNXX_ROOT/tests/vm
 cc_user "$out/vmtest" -I"$vm" "$vm"/vmtest*.c
 cc_user "$out/nlfuzz" -I"$vm" "$vm"/nlfuzz*.c "$vm/cnxx_stressutil.c"
 cc_user "$out/cnstress" -I"$vm" "$vm"/cnstress*.c "$vm/cnxx_stressutil.c" -pthread
+cc_user "$out/cnunload" -I"$vm" "$vm/cnunload.c"
 cc_user "$out/cnbench" -I"$CNXX_ROOT/tools/bench" "$CNXX_ROOT/tools/bench/cnbench.c"
 # The sample as the kernel ships it: no warnings policy of ours.
 gcc -static -O2 -w "$ksrc/samples/connector/ucon.c" -o "$out/ucon"
 
-progs=("$out/vmtest" "$out/nlfuzz" "$out/cnstress" "$out/cnbench" "$out/tools/cnctl")
+progs=("$out/vmtest" "$out/nlfuzz" "$out/cnstress" "$out/cnunload" "$out/cnbench" "$out/tools/cnctl")
 cp "${progs[@]}" "$out/ucon" "$root/cnxx/"
 # the dynamic loader and libraries, at the paths the programs name
 for lib in $(ldd "${progs[@]}" | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// && $2 ~ /^\(/ { print $1 }' | sort -u); do

@@ -9,6 +9,13 @@ for each kind of kernel problem (oops, BUG, WARNING, KASAN, lockdep,
 kmemleak, hung task, sleeping in atomic context) and for a VM that did not
 reach the end of its job. Prints the failures, then a last line
 "RESULT passed=N failed=M skipped=K".
+
+Expected reports: a guest step that triggers a report on purpose writes
+"cnxx-expect: begin KIND" to the kernel log right before and
+"cnxx-expect: end KIND" right after (KIND: KASAN or lockdep). Between the
+two, exactly one report of that kind must appear (its header line counted
+once); its lines are not problems, but any other problem is, and a region
+with no report, two reports or no end is a failure.
 """
 import argparse
 import re
@@ -29,6 +36,12 @@ PROBLEMS = [
     ('RCU stall', re.compile(r'rcu_.*detected stalls|self-detected stall')),
     ('sleeping in atomic', re.compile(r'sleeping function called from invalid context|scheduling while atomic')),
 ]
+# The first line of one report of each kind that can be expected.
+EXPECTED_HEADERS = {
+    'KASAN': re.compile(r'BUG: KASAN: '),
+    'lockdep': re.compile(r'possible circular locking dependency detected'),
+}
+EXPECT = re.compile(r'cnxx-expect: (?P<edge>begin|end) (?P<kind>\S+)')
 
 
 def level_of(indent):
@@ -51,11 +64,32 @@ def main():
     pending = {}
     problems = {}
     ended = False
+    expect = None  # the open region: [kind, first line, headers seen]
+    expected_failures = []
     for i, line in enumerate(lines):
         # Guest output prefixes dmesg lines; strip the prefix for matching.
         text = re.sub(r'^cnxx-dmesg\[[^]]*\]: ', '', line)
+        m = EXPECT.search(text)
+        if m:
+            kind = m['kind']
+            if m['edge'] == 'begin':
+                if expect or kind not in EXPECTED_HEADERS:
+                    expected_failures.append((f'bad expect marker "{text.strip()}"', i))
+                expect = [kind, i, 0]
+            else:
+                if not expect or expect[0] != kind:
+                    expected_failures.append((f'expect end without begin for {kind}', i))
+                elif expect[2] != 1:
+                    expected_failures.append((f'expected one {kind} report, saw {expect[2]}', expect[1]))
+                expect = None
+            continue
+        if expect and EXPECTED_HEADERS[expect[0]].search(text):
+            expect[2] += 1
+            continue
         for kind, pat in PROBLEMS:
             if pat.search(text) and not text.lstrip().startswith('#'):
+                if expect and kind == expect[0]:
+                    continue  # a further line of the expected report
                 problems.setdefault(kind, []).append(i)
         if args.expect_end and re.match(r'^cnxx-guest: end %s status' % re.escape(args.expect_end), line):
             ended = True
@@ -86,7 +120,12 @@ def main():
             failed += 1
             failures.append((path, i))
 
+    if expect:
+        expected_failures.append((f'expected {expect[0]} report: no end marker', expect[1]))
     prefix = f'[{args.name}] ' if args.name else ''
+    for what, i in expected_failures:
+        failed += 1
+        print(f'{prefix}FAIL {what}, at log line {i + 1}')
     for path, i in failures:
         print(f'{prefix}FAIL {path}')
         for ctx in lines[max(0, i - 8):i]:

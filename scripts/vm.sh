@@ -7,7 +7,8 @@
 # out/KERNEL-FLAVOR/, packs a busybox initramfs with them and the
 # user programs, runs the guest job scripts/guest/JOB.sh under QEMU (TCG,
 # hard timeout), saves the console to out/logs/, and prints the failing
-# cases and a last line "RESULT passed=N failed=M skipped=K".
+# cases and a last line "RESULT passed=N failed=M skipped=K". The checks
+# of the built C++ objects (scripts/check-objects.py) count with them.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -33,6 +34,12 @@ make -s -C "$kdir" M="$stage/src" CNXX_TESTS=y -j"$(nproc)" modules >"$stage/mod
 	cat "$stage/modules.log" >&2
 	die "module build failed for $kernel"
 }
+
+# What the kernel's tools did to the C++ objects (objtool on the hardened
+# base kernels, KASAN on debug), judged with the VM's console below.
+checks=$stage/build-checks.ktap
+python3 "$CNXX_ROOT/scripts/check-objects.py" "$flavor" "$stage/src" >"$checks" ||
+	grep -q '^not ok' "$checks" || echo "not ok 1 build_checks: check-objects.py failed" >>"$checks"
 
 # The kernel's own connector sample, built against cnxx's exports.
 mkdir -p "$stage/samples"
@@ -70,5 +77,6 @@ timeout --foreground -k 10 "$timeout" qemu-system-x86_64 -accel tcg -cpu max -sm
 rc=$?
 set -e
 log "VM finished in $((SECONDS - start)) s (qemu status $rc)"
+cat "$checks" >>"$logf"
 [ $rc -eq 124 ] && echo "[$kernel-$flavor] FAIL VM timed out after $timeout s"
 python3 "$CNXX_ROOT/scripts/ktap.py" "$logf" --name "$kernel-$flavor" --expect-end "$job"

@@ -21,14 +21,20 @@ Connector* connector_of(cnxx_core* core)
 
 } // namespace
 
-struct cnxx_core* cnxx_core_create(const struct cnxx_core_config* config)
+int cnxx_core_create(const struct cnxx_core_config* config, struct cnxx_core** core)
 {
-    if (!config)
-        return nullptr;
+    if (!config || !core)
+        return -EINVAL;
     const auto result = Connector::create(*config);
     if (result.is_error())
-        return nullptr;
-    return reinterpret_cast<cnxx_core*>(result.value());
+        return result.error().code();
+    *core = reinterpret_cast<cnxx_core*>(result.value());
+    return 0;
+}
+
+bool cnxx_core_reply_may_block(struct cnxx_core* core)
+{
+    return connector_of(core)->reply_may_block();
 }
 
 void cnxx_core_destroy(struct cnxx_core* core)

@@ -55,19 +55,29 @@ enum cnxx_gfp {
 /* kmalloc()/kfree(). Returns NULL on failure; memory is not zeroed. */
 void *cnxx_pf_alloc(cnxx_size_t size, enum cnxx_gfp gfp);
 void cnxx_pf_free(const void *ptr);
+/* kvmalloc(GFP_KERNEL)/kvfree(), for tables of any size. May sleep. */
+void *cnxx_pf_alloc_large(cnxx_size_t size);
+void cnxx_pf_free_large(const void *ptr);
 
 /*
  * Same layout as struct rcu_head (the shim checks it at build time), so the
- * core can embed one in its objects without a kernel header.
+ * core can embed one in its objects without a kernel header. Its fields
+ * belong to the platform.
  */
 struct cnxx_rcu_head {
 	void *next;
-	void (*func)(struct cnxx_rcu_head *head);
+	void (*func)(void *head);
 };
 
-/* call_rcu(): @fn runs after a grace period, in softirq context. */
-void cnxx_pf_call_rcu(struct cnxx_rcu_head *head,
-		      void (*fn)(struct cnxx_rcu_head *head));
+/*
+ * call_rcu(): after a grace period the platform calls cnxx_rcu_reclaim()
+ * with @head, in softirq context. The function the kernel calls is the
+ * platform's own, with the kernel's prototype (kCFI), and it calls the
+ * core directly.
+ */
+void cnxx_pf_call_rcu(struct cnxx_rcu_head *head);
+/* Implemented by the core's runtime: frees the object that embeds @head. */
+void cnxx_rcu_reclaim(struct cnxx_rcu_head *head);
 /* rcu_barrier(): waits for every pending cnxx_pf_call_rcu() callback. May sleep. */
 void cnxx_pf_rcu_barrier(void);
 /* rcu_read_lock()/rcu_read_unlock(): no sleeping in between. */
@@ -129,8 +139,19 @@ void cnxx_pf_work_queue(struct cnxx_work *work);
 /* Waits for a queued or running @fn, then frees the item. May sleep. */
 void cnxx_pf_work_destroy(struct cnxx_work *work);
 
-/* Calls @cb(msg, sender) with their real kernel types. May sleep. */
+/*
+ * Calls @cb(msg, sender) with their real kernel types. May sleep. Under
+ * lockdep the call holds the callbacks' lockdep map, which
+ * cnxx_pf_lockdep_wait_calls() acquires too: "a remover holds L while a
+ * callback takes L" is then reported as a deadlock, as for flush_work().
+ */
 void cnxx_pf_invoke(cnxx_callback_t cb, void *msg, void *sender);
+/*
+ * The remover's half of that annotation, before it waits for calls. Does
+ * nothing when the current task is itself inside a callback (a callback
+ * may remove ids, its own included). May sleep.
+ */
+void cnxx_pf_lockdep_wait_calls(void);
 
 enum cnxx_log_level {
 	CNXX_LOG_ERR,
@@ -185,8 +206,12 @@ struct cnxx_core_config {
 	void *ctx;			/* first argument of every op */
 };
 
-/* Creates a core; NULL on allocation failure or invalid config. May sleep. */
-struct cnxx_core *cnxx_core_create(const struct cnxx_core_config *config);
+/*
+ * Creates a core in *@core: 0, -EINVAL for an invalid config (hash_bits
+ * above 20, a missing op), -ENOMEM. May sleep.
+ */
+int cnxx_core_create(const struct cnxx_core_config *config,
+		     struct cnxx_core **core);
 /*
  * Destroys a core: removes every callback (waiting for running ones),
  * drains queued notifications, frees the requests. May sleep. The caller
@@ -201,10 +226,17 @@ void cnxx_core_destroy(struct cnxx_core *core);
 int cnxx_core_add(struct cnxx_core *core, const struct cnxx_cb_id *id,
 		  const char *name, cnxx_callback_t cb);
 /*
- * cn_del_callback(): returns once no call of the callback runs anywhere,
- * except for calls made by the current task (a callback removing its own
- * id), which are not waited for; the entry is then freed by the last of
- * them. Returns 0 or -ENOENT for an unknown id. May sleep.
+ * cn_del_callback(): unlinks the callback registered for @id, if any, so
+ * that no new call starts, then returns once no call runs of any callback
+ * ever registered under @id and unlinked up to now - whoever unlinked it,
+ * even a callback that removed its own id and is still running, or
+ * another remover of the same id - except calls made by the current task
+ * (a callback removing its own id cannot wait for itself). An id added
+ * again meanwhile is the one this call unlinks; callbacks registered and
+ * removed after this call started are not waited for. Each unlinked entry
+ * is freed by the last call or remover to leave it. Returns 0, or -ENOENT
+ * if no callback was linked under @id (the wait happens all the same).
+ * May sleep.
  */
 int cnxx_core_del(struct cnxx_core *core, const struct cnxx_cb_id *id);
 
@@ -226,7 +258,18 @@ void cnxx_core_receive(struct cnxx_core *core, void *buf, cnxx_size_t len,
  */
 int cnxx_core_route(struct cnxx_core *core, const void *msg, cnxx_u16 len,
 		    cnxx_u32 portid, cnxx_u32 group, cnxx_u32 *dst_group);
-/* Accounts the result of a send of a message whose id is @id. Any context. */
+/*
+ * Whether a unicast the current task sends now may wait for a full
+ * receiver: false while the task runs a callback whose removal is
+ * pending, so that no sender can hold a remover. Cheap when no removal is
+ * under way. May sleep (process context, a blocking send).
+ */
+bool cnxx_core_reply_may_block(struct cnxx_core *core);
+
+/*
+ * Accounts the result of a send of a message whose id is @id. -EAGAIN from
+ * a unicast counts as a dropped reply. Any context.
+ */
 void cnxx_core_account_send(struct cnxx_core *core,
 			    const struct cnxx_cb_id *id, int result);
 
@@ -246,6 +289,7 @@ struct cnxx_cb_info {
 	cnxx_u64 delivered;	/* messages handed to the callback */
 	cnxx_u64 dropped;	/* messages for this id not delivered */
 	cnxx_u64 send_errors;	/* failed sends of messages with this id */
+	cnxx_u64 replies_dropped; /* of which unicasts to a full receiver */
 };
 
 /*
@@ -267,12 +311,20 @@ struct cnxx_stats {
 	cnxx_u64 rx_denied;	/* control requests without CAP_NET_ADMIN */
 	cnxx_u64 tx_messages;	/* successful sends */
 	cnxx_u64 tx_errors;	/* failed sends */
+	cnxx_u64 tx_replies_dropped;	/* of which unicasts to a full receiver */
 	cnxx_u64 callbacks;	/* currently registered */
 	cnxx_u64 notify_requests;	/* currently stored */
 	cnxx_u64 notify_sent;	/* notifications sent */
 	cnxx_u64 notify_failed;	/* dropped: no memory, queue full, send error */
 };
 void cnxx_core_stats(struct cnxx_core *core, struct cnxx_stats *stats);
+
+/*
+ * Debug-flavor builds only (kmod/core/debug/): reads the byte just past a
+ * @size-byte allocation, a deliberate out-of-bounds read for KASAN to
+ * report. Returns the byte or -ENOMEM. May sleep.
+ */
+int cnxx_core_selftest_oob_read(cnxx_size_t size);
 
 #ifdef __cplusplus
 }

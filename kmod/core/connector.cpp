@@ -65,10 +65,13 @@ Connector::~Connector()
 {
     if (!running_)
         return;
-    while (Entry* entry = registry_.unlink_oldest()) {
+    u64 limit = 0;
+    while (Entry* entry = registry_.unlink_oldest(limit)) {
         notifier_.publish(registry_.changes());
-        registry_.retire(*entry);
+        registry_.release(*entry);
+        registry_.wait_retired(nullptr, limit);
     }
+    registry_.wait_all_reclaimed();
     notifier_.shutdown();
     // Entries freed by their last call are still waiting for a grace period.
     cnxx_pf_rcu_barrier();
@@ -85,10 +88,19 @@ Result<void> Connector::add(const cnxx_cb_id& id, const char* name, cnxx_callbac
 
 Result<void> Connector::remove(const cnxx_cb_id& id)
 {
-    Entry* entry = TRY(registry_.unlink(id));
+    const Registry::Unlinked unlinked = registry_.unlink(id);
     // Listeners hear of the removal before the wait for running calls.
-    notifier_.publish(registry_.changes());
-    registry_.retire(*entry);
+    // publish() handles every logged change before it returns, so the
+    // entry that holds ours may go after it.
+    if (unlinked.entry) {
+        notifier_.publish(registry_.changes());
+        registry_.release(*unlinked.entry);
+    }
+    // Also when the id was not linked: a callback that removed its own id
+    // may still run, and its module must not go before it returns.
+    registry_.wait_retired(&id, unlinked.limit);
+    if (!unlinked.entry)
+        return Error::from_errno(ENOENT);
     return {};
 }
 
@@ -173,11 +185,18 @@ void Connector::account_send(const cnxx_cb_id* id, int result)
 {
     if (result < 0) [[unlikely]] {
         tx_errors_.increment();
+        if (result == -EAGAIN)
+            tx_replies_dropped_.increment();
         if (id)
-            registry_.count_send_error(*id);
+            registry_.count_send_error(*id, result == -EAGAIN);
     } else {
         tx_messages_.increment();
     }
+}
+
+bool Connector::reply_may_block()
+{
+    return !registry_.current_call_is_retiring();
 }
 
 Result<void> Connector::request_notifications(const void* request, size_t size)
@@ -195,6 +214,7 @@ void Connector::for_each(void (*visit)(void* arg, const cnxx_cb_info* info), voi
         info.delivered = entry.delivered.read();
         info.dropped = entry.dropped.read();
         info.send_errors = entry.send_errors.read();
+        info.replies_dropped = entry.replies_dropped.read();
         visit(arg, &info);
     });
 }
@@ -211,6 +231,7 @@ void Connector::read_stats(cnxx_stats& stats) const
     stats.rx_denied = rx_denied_.read();
     stats.tx_messages = tx_messages_.read();
     stats.tx_errors = tx_errors_.read();
+    stats.tx_replies_dropped = tx_replies_dropped_.read();
     stats.callbacks = registry_.size();
     stats.notify_requests = notifier_.request_count();
     stats.notify_sent = notifier_.sent();

@@ -28,8 +28,10 @@ public:
     // @callback; -ENOMEM. Queues registration notifications. May sleep.
     Result<void> add(const cnxx_cb_id& id, const char* name, cnxx_callback_t callback);
 
-    // cn_del_callback(): returns once no call runs except the current
-    // task's own. -ENOENT for an unknown id. May sleep.
+    // cn_del_callback(): unlinks @id and returns once no call runs of any
+    // entry ever registered under @id and already unlinked, except the
+    // current task's own. -ENOENT if @id was not linked (the wait still
+    // happens). May sleep.
     Result<void> remove(const cnxx_cb_id& id);
 
     // Handles every netlink message in @buffer; see cnxx_core_receive().
@@ -43,6 +45,11 @@ public:
     // Counts the @result (0 or a negative errno) of a send with @id, which
     // may be null when the message is unknown. Any context; never sleeps.
     void account_send(const cnxx_cb_id* id, int result);
+
+    // Whether a unicast sent now by the current task may wait for a full
+    // receiver: not when the task is inside a call of a callback whose
+    // removal is pending. May sleep.
+    bool reply_may_block();
 
     // A notification request from a kernel module: like one from user
     // space, without the capability check. May sleep.
@@ -88,6 +95,7 @@ private:
     cxxrt::Counter rx_truncated_;
     cxxrt::PerCpuCounter tx_messages_;
     cxxrt::Counter tx_errors_;
+    cxxrt::Counter tx_replies_dropped_;
 };
 
 } // namespace cnxx

@@ -34,27 +34,84 @@ Entry::~Entry()
     ASSERT(!unregistered.is_linked());
 }
 
-u32 Entry::mark_dead(const void* task)
+void Entry::mark_dead()
 {
     BitLockGuard guard(lock_word_);
     ASSERT(!dead_);
     dead_ = true;
-    u32 own_calls = 0;
+    // The unlinker's hold, taken with the same lock so that no call can
+    // claim the entry in between: its logged change must stay readable.
+    ++waiters_;
+}
+
+bool Entry::add_waiter()
+{
+    BitLockGuard guard(lock_word_);
+    ASSERT(dead_);
+    if (claimed_)
+        return false;
+    ++waiters_;
+    return true;
+}
+
+bool Entry::remove_waiter()
+{
+    BitLockGuard guard(lock_word_);
+    ASSERT(waiters_ > 0);
+    --waiters_;
+    if (waiters_ > 0 || claimed_ || in_flight_.load(MemoryOrder::Relaxed) > 0)
+        return false;
+    claimed_ = true;
+    return true;
+}
+
+bool Entry::is_called_by(const void* task)
+{
+    BitLockGuard guard(lock_word_);
     for (CallFrame& frame : frames_) {
         if (frame.task == task)
-            ++own_calls;
+            return true;
     }
-    // The remover's own calls are below it on its stack: they end after
-    // it returns, and the last of them frees the entry.
-    reclaim_by_last_call_ = own_calls > 0;
-    return own_calls;
+    return false;
+}
+
+bool Entry::mark_removing(const void* task, bool removing)
+{
+    bool found = false;
+    {
+        BitLockGuard guard(lock_word_);
+        for (CallFrame& frame : frames_) {
+            if (frame.task == task) {
+                frame.removing = removing;
+                found = true;
+            }
+        }
+    }
+    // A remover of the same id may be waiting for exactly these calls.
+    if (found)
+        cnxx_pf_wake(wait_key());
+    return found;
+}
+
+bool Entry::drained(const void* task, bool skip_removing)
+{
+    // The task's own calls are below it on its stack: they cannot end
+    // while it waits. Under the lock, which also orders what each ended
+    // call did to the entry before the remover frees it.
+    BitLockGuard guard(lock_word_);
+    for (CallFrame& frame : frames_) {
+        if (frame.task != task && !(skip_removing && frame.removing))
+            return false;
+    }
+    return true;
 }
 
 namespace {
 
 struct DrainCondition {
-    const cxxrt::Atomic<u32>* in_flight;
-    u32 own_calls;
+    Entry* entry;
+    const void* task;
+    bool skip_removing;
 };
 
 } // namespace
@@ -62,16 +119,14 @@ struct DrainCondition {
 bool Entry::calls_drained(const void* condition)
 {
     const auto* drain = static_cast<const DrainCondition*>(condition);
-    // Acquire: pairs with the exit of each call, so everything those calls
-    // did to the entry happened before the remover frees it.
-    return drain->in_flight->load(MemoryOrder::Acquire) == drain->own_calls;
+    return drain->entry->drained(drain->task, drain->skip_removing);
 }
 
-void Entry::wait_for_calls(u32 own_calls)
+void Entry::wait_for_calls(const void* task, bool skip_removing)
 {
-    const DrainCondition condition{ &in_flight_, own_calls };
-    // No new frame can appear (dead_), and the own ones cannot leave while
-    // their task is here, so the count only falls towards own_calls.
+    const DrainCondition condition{ this, task, skip_removing };
+    // No new frame can appear (dead_); a waker changes the frames under
+    // the lock that calls_drained() takes.
     cnxx_pf_wait(wait_key(), &Entry::calls_drained, &condition);
 }
 

@@ -4,12 +4,16 @@
 //
 // Every running call has a CallFrame on its own stack, linked into the
 // entry under the entry's bit lock. Removal marks the entry dead under the
-// same lock, so no call starts after that, and then waits until the only
-// frames left belong to the removing task itself: a callback that removes
-// its own id cannot wait for itself. When such frames remain, the last of
-// them frees the entry as it leaves; otherwise the remover does. Either way
-// the memory goes after an RCU grace period, because a lookup may still
-// hold a pointer to it.
+// same lock, so no call starts after that, and moves it to the registry's
+// list of retiring entries. Any number of removers may then wait on it
+// (each registered as a waiter), each until the only frames left are its
+// own: a callback that removes its own id cannot wait for itself. A remover
+// that is itself inside a call of the id does not wait either for calls
+// whose tasks remove the id from inside a call too: they would wait for
+// each other. Whoever
+// leaves last - the last call or the last waiter - claims the entry and
+// frees it, after an RCU grace period, because a lookup may still hold a
+// pointer to it.
 #pragma once
 
 #include "../../cxxrt/atomic.h"
@@ -30,6 +34,9 @@ using cxxrt::u64;
 struct CallFrame : public cxxrt::ListNode<CallFrame> {
     explicit CallFrame(const void* task) : task(task) {}
     const void* const task; // cnxx_pf_current() of the caller
+    // Set, under the entry's lock, while this call's task is itself inside
+    // a removal of the same id (see Registry::wait_retired()).
+    bool removing = false;
 };
 
 struct RegistrationOrderTag;
@@ -88,41 +95,67 @@ public:
         // wake's check for sleepers, as cnxx_pf_wait() needs.
         in_flight_.store(left, cxxrt::MemoryOrder::Release);
         cxxrt::atomic_thread_fence(cxxrt::MemoryOrder::SequentiallyConsistent);
-        if (left == 0 && reclaim_by_last_call_)
+        if (left == 0 && waiters_ == 0 && !claimed_) {
+            claimed_ = true;
             return Exit::Reclaim;
+        }
         return Exit::Wake;
     }
 
-    // The first half of removal, after the entry was unlinked: no new call
-    // starts, and calls on the current task are counted. Returns that count.
-    u32 mark_dead(const void* task);
+    // Removal, after the entry was unlinked: no new call starts, and the
+    // unlinker holds the entry as a waiter until it calls remove_waiter().
+    void mark_dead();
 
-    // The second half: waits until only @own_calls calls (those of the
-    // current task) still run. When @own_calls is 0 the caller then frees
-    // the entry; otherwise the last own call does. May sleep.
-    void wait_for_calls(u32 own_calls);
+    // Registers a remover waiting for the calls, so that nobody frees the
+    // entry meanwhile. False if the entry is already claimed: its calls are
+    // all over.
+    bool add_waiter();
+
+    // Waits until the only calls left are those of @task and, when
+    // @skip_removing, those marked removing. Only between add_waiter() and
+    // remove_waiter(). May sleep.
+    void wait_for_calls(const void* task, bool skip_removing);
+
+    // Marks (or unmarks) the calls of @task as removing this id, waking
+    // removers that may be waiting for them. Returns whether @task has a
+    // call here. Under the registry mutex.
+    bool mark_removing(const void* task, bool removing);
+
+    // Ends add_waiter(). True if the caller was the last to leave a dead
+    // entry and now owns it: it must reclaim it.
+    bool remove_waiter();
+
+    // Whether @task is running a call of this entry. Never sleeps.
+    bool is_called_by(const void* task);
+
+    // Set by the registry, under its mutex, when the entry starts retiring:
+    // removers wait only for entries that retired before they started.
+    u64 retire_seq = 0;
 
     // The key removers sleep on; only its address matters.
     const void* wait_key() const { return &in_flight_; }
 
-    cxxrt::Counter delivered;   // messages handed to the callback; under the lock
-    cxxrt::Counter dropped;     // messages for this id not delivered
-    cxxrt::Counter send_errors; // failed sends with this id
+    cxxrt::Counter delivered;       // messages handed to the callback; under the lock
+    cxxrt::Counter dropped;         // messages for this id not delivered
+    cxxrt::Counter send_errors;     // failed sends with this id
+    cxxrt::Counter replies_dropped; // unicasts with this id dropped: receiver full
 
     Change registered;   // queued when added
     Change unregistered; // queued when removed
 
 private:
     static bool calls_drained(const void* condition);
+    bool drained(const void* task, bool skip_removing);
 
     const cnxx_cb_id id_;
     char name_[CNXX_NAME_LEN];
     const cnxx_callback_t callback_;
 
-    // Guards dead_, reclaim_by_last_call_ and frames_.
+    // Guards dead_, claimed_, waiters_ and frames_.
     unsigned long lock_word_ = 0;
     bool dead_ = false;
-    bool reclaim_by_last_call_ = false;
+    bool claimed_ = false; // the last to leave is freeing it
+    u32 waiters_ = 0;      // removers between add_waiter() and remove_waiter()
     cxxrt::IntrusiveList<CallFrame> frames_;
     // frames_.size(), readable without the lock by a waiting remover.
     cxxrt::Atomic<u32> in_flight_;

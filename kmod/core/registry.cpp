@@ -15,8 +15,9 @@ Registry::~Registry()
 {
     ASSERT(table_.size() == 0);
     ASSERT(order_.is_empty());
+    ASSERT(retiring_.is_empty());
     if (buckets_)
-        cnxx_pf_free(table_.detach());
+        cnxx_pf_free_large(table_.detach());
 }
 
 Result<void> Registry::init(u32 hash_bits)
@@ -24,7 +25,7 @@ Result<void> Registry::init(u32 hash_bits)
     if (hash_bits > max_hash_bits)
         return Error::from_errno(EINVAL);
     TRY(mutex_.create(CNXX_LOCK_REGISTRY));
-    buckets_ = cnxx_pf_alloc(Table::storage_size(hash_bits), CNXX_GFP_KERNEL);
+    buckets_ = cnxx_pf_alloc_large(Table::storage_size(hash_bits));
     if (!buckets_)
         return Error::from_errno(ENOMEM);
     table_.attach(buckets_, hash_bits);
@@ -54,42 +55,144 @@ Result<void> Registry::add(const cnxx_cb_id& id, const char* name, cnxx_callback
     return {};
 }
 
-Result<Entry*> Registry::unlink(const cnxx_cb_id& id)
+void Registry::retire_locked(Entry& entry)
+{
+    order_.remove(entry);
+    changes_.append(entry.unregistered);
+    entry.mark_dead();
+    entry.retire_seq = ++retire_seq_;
+    retiring_.push_back(entry);
+    retiring_count_.fetch_add(1, cxxrt::MemoryOrder::Relaxed);
+}
+
+Registry::Unlinked Registry::unlink(const cnxx_cb_id& id)
 {
     MutexGuard guard(mutex_);
     Entry* entry = table_.erase(id);
-    if (!entry)
-        return Error::from_errno(ENOENT);
-    order_.remove(*entry);
-    changes_.append(entry->unregistered);
-    return entry;
+    if (entry)
+        retire_locked(*entry);
+    return { entry, retire_seq_ };
 }
 
-Entry* Registry::unlink_oldest()
+Entry* Registry::unlink_oldest(u64& limit)
 {
     MutexGuard guard(mutex_);
     Entry* entry = order_.first();
     if (!entry)
         return nullptr;
     table_.erase(entry->id());
-    order_.remove(*entry);
-    changes_.append(entry->unregistered);
+    retire_locked(*entry);
+    limit = retire_seq_;
     return entry;
 }
 
-void Registry::retire(Entry& entry)
+void Registry::release(Entry& entry)
 {
-    const u32 own_calls = entry.mark_dead(cnxx_pf_current());
-    entry.wait_for_calls(own_calls);
-    if (own_calls == 0)
+    if (entry.remove_waiter())
         reclaim(entry);
+}
+
+bool Registry::mark_removing_locked(const cnxx_cb_id& id, const void* task, bool removing)
+{
+    bool inside = false;
+    if (Entry* live = table_.find(id))
+        inside |= live->mark_removing(task, removing);
+    for (Entry& entry : retiring_) {
+        if (EntryHashTraits::equal(entry.id(), id))
+            inside |= entry.mark_removing(task, removing);
+    }
+    return inside;
+}
+
+void Registry::wait_retired(const cnxx_cb_id* id, u64 limit)
+{
+    const void* task = cnxx_pf_current();
+    // Lets lockdep see "holds L, waits for a callback that takes L" even
+    // when no call happens to run right now, as flush_work() does.
+    cnxx_pf_lockdep_wait_calls();
+    // A remover inside a call of @id (a callback removing its own id, or
+    // two calls of it removing it at once) marks its calls, and does not
+    // wait for calls so marked by others: they would wait for each other.
+    // Removers outside any call of @id, like a module's exit, wait for all.
+    bool inside = false;
+    if (id) {
+        MutexGuard guard(mutex_);
+        inside = mark_removing_locked(*id, task, true);
+    }
+    // The retiring list is in retire_seq order and entries retiring later
+    // are not waited for, so each pass moves on and the loop ends.
+    u64 done = 0;
+    for (;;) {
+        Entry* target = nullptr;
+        {
+            MutexGuard guard(mutex_);
+            for (Entry& entry : retiring_) {
+                if (entry.retire_seq > limit)
+                    break;
+                if (entry.retire_seq <= done)
+                    continue;
+                done = entry.retire_seq;
+                if (id && !EntryHashTraits::equal(entry.id(), *id))
+                    continue;
+                // A claimed entry has no call left: its owner frees it.
+                if (entry.add_waiter()) {
+                    target = &entry;
+                    break;
+                }
+            }
+        }
+        if (!target)
+            break;
+        target->wait_for_calls(task, inside);
+        if (target->remove_waiter())
+            reclaim(*target);
+    }
+    if (inside) {
+        MutexGuard guard(mutex_);
+        mark_removing_locked(*id, task, false);
+    }
+}
+
+bool Registry::all_reclaimed(const void* registry)
+{
+    const auto* self = static_cast<const Registry*>(registry);
+    return self->retiring_count_.load(cxxrt::MemoryOrder::Acquire) == 0;
+}
+
+void Registry::wait_all_reclaimed()
+{
+    wait_retired(nullptr, ~u64(0));
+    // Entries claimed by their last call may still be on their way out.
+    cnxx_pf_wait(&retiring_count_, &Registry::all_reclaimed, this);
+}
+
+bool Registry::current_call_is_retiring()
+{
+    if (retiring_count_.load(cxxrt::MemoryOrder::Relaxed) == 0) [[likely]]
+        return false;
+    const void* task = cnxx_pf_current();
+    MutexGuard guard(mutex_);
+    for (Entry& entry : retiring_) {
+        if (entry.is_called_by(task))
+            return true;
+    }
+    return false;
 }
 
 void Registry::reclaim(Entry& entry)
 {
+    {
+        MutexGuard guard(mutex_);
+        retiring_.remove(entry);
+    }
     // No call runs any more: the count is final.
     retired_delivered_.add(entry.delivered.read());
     entry.destroy_after_grace_period();
+    // Last: once the count is 0 the registry may go. The wake only uses
+    // the address as a key. The full barrier orders the count before the
+    // wake's check for sleepers.
+    retiring_count_.fetch_sub(1, cxxrt::MemoryOrder::SequentiallyConsistent);
+    cnxx_pf_wake(&retiring_count_);
 }
 
 u64 Registry::delivered() const
@@ -118,11 +221,14 @@ void Registry::count_dropped(const cnxx_cb_id& id)
         entry->dropped.increment();
 }
 
-void Registry::count_send_error(const cnxx_cb_id& id)
+void Registry::count_send_error(const cnxx_cb_id& id, bool reply_dropped)
 {
     RcuReadGuard rcu;
-    if (Entry* entry = table_.find(id))
+    if (Entry* entry = table_.find(id)) {
         entry->send_errors.increment();
+        if (reply_dropped)
+            entry->replies_dropped.increment();
+    }
 }
 
 cxxrt::size_t Registry::longest_chain()

@@ -19,8 +19,8 @@ using cxxrt::Result;
 
 class Registry {
 public:
-    // More buckets than this would exceed what kmalloc() hands out.
-    static constexpr u32 max_hash_bits = 16;
+    // 8 MiB of buckets; the table comes from kvmalloc().
+    static constexpr u32 max_hash_bits = 20;
 
     Registry() = default;
     ~Registry();
@@ -35,17 +35,42 @@ public:
     // -EINVAL if the id is taken, -ENOMEM. May sleep.
     Result<void> add(const cnxx_cb_id& id, const char* name, cnxx_callback_t callback);
 
-    // Unlinks the entry of @id so that lookups no longer find it, logging
-    // the change. -ENOENT if none. The caller then calls retire(). May sleep.
-    Result<Entry*> unlink(const cnxx_cb_id& id);
+    // What unlink() did: the entry it unlinked (or nullptr), held for the
+    // caller, and the limit to hand to wait_retired().
+    struct Unlinked {
+        Entry* entry;
+        u64 limit;
+    };
 
-    // Unlinks the oldest entry, or returns nullptr when empty.
-    // As unlink(): the caller then calls retire(). May sleep.
-    Entry* unlink_oldest();
+    // Unlinks the live entry of @id, if any, so that lookups no longer
+    // find it and no new call starts, logging the change; it joins the
+    // retiring entries. The entry stays held, so that its logged change
+    // stays valid, until the caller has published the changes and calls
+    // release(); then wait_retired(). May sleep.
+    Unlinked unlink(const cnxx_cb_id& id);
 
-    // Ends an unlinked entry: waits for its calls on other tasks, then
-    // frees it now or when its last call leaves. May sleep.
-    void retire(Entry& entry);
+    // As unlink(), for the oldest live entry. nullptr when there is none.
+    Entry* unlink_oldest(u64& limit);
+
+    // Drops the hold of unlink() on @entry, freeing it if nothing else
+    // holds it. May sleep.
+    void release(Entry& entry);
+
+    // Waits until no call runs, other than the current task's own, of any
+    // entry with @id (every entry when @id is null) that retired up to
+    // @limit: those unlinked by this remover and every earlier one that
+    // still has calls, whoever unlinked it. A remover that is inside a call
+    // of @id does not wait for calls whose tasks remove @id from inside a
+    // call as well. Frees the entries it is the last to leave. May sleep.
+    void wait_retired(const cnxx_cb_id* id, u64 limit);
+
+    // Waits until every retiring entry has been freed (or handed to RCU):
+    // for destruction, once no call can start any more. May sleep.
+    void wait_all_reclaimed();
+
+    // Whether the current task is inside a call of a callback that is
+    // being removed. Cheap when no removal is under way. May sleep.
+    bool current_call_is_retiring();
 
     // Calls the callback of @id with @message and @sender, holding no lock
     // during the call. -ENODEV if no live callback has that id. May sleep.
@@ -86,9 +111,10 @@ public:
     // Any context; never sleeps.
     void count_dropped(const cnxx_cb_id& id);
 
-    // Counts a failed send with @id, if @id is registered.
+    // Counts a failed send with @id, if @id is registered, and among
+    // them a unicast dropped because the receiver was full (-EAGAIN).
     // Any context; never sleeps.
-    void count_send_error(const cnxx_cb_id& id);
+    void count_send_error(const cnxx_cb_id& id, bool reply_dropped);
 
     // Calls @visit(const Entry&) for each entry in registration order,
     // holding the mutex. @visit may sleep but must not call back in.
@@ -130,15 +156,30 @@ private:
             reclaim(entry);
     }
 
+    // Moves @entry (unlinked, under mutex_) to the retiring list.
+    void retire_locked(Entry& entry);
+
+    // Marks or unmarks the calls of @task on every entry of @id as
+    // removing it. Returns whether @task has such a call. Under mutex_.
+    bool mark_removing_locked(const cnxx_cb_id& id, const void* task, bool removing);
+
     // Frees a removed entry whose calls have all ended, keeping its count.
+    // Its owner claimed it. May sleep.
     void reclaim(Entry& entry);
+
+    static bool all_reclaimed(const void* registry);
 
     cxxrt::Mutex mutex_;
     // Written under mutex_; read under RCU.
     Table table_;
     void* buckets_ = nullptr;
-    // Guarded by mutex_.
+    // Guarded by mutex_. An entry is on order_ while linked, then on
+    // retiring_ (in retire_seq order) until it is freed.
     cxxrt::IntrusiveList<Entry, RegistrationOrderTag> order_;
+    cxxrt::IntrusiveList<Entry, RegistrationOrderTag> retiring_;
+    u64 retire_seq_ = 0;
+    // retiring_.size(), readable without the mutex.
+    cxxrt::Atomic<u32> retiring_count_;
     ChangeLog changes_;
     // delivered of every freed entry.
     cxxrt::Counter retired_delivered_;

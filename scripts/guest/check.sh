@@ -5,6 +5,10 @@
 steps() {
 	common_steps
 	step bench_smoke bench_smoke
+	step unload_self_removed unload_self_removed
+	step unload_slow_reader unload_slow_reader
 	step unload_cnxx unload_cnxx
+	step params_ranges params_ranges
+	step init_faults init_faults
 }
 run_job steps

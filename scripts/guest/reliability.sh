@@ -1,7 +1,9 @@
 # The debug-kernel job of `make check` (KASAN, lockdep, kmemleak, atomic
 # sleep checks, failslab): the check job's steps, short reliability runs
-# (privileges, concurrency, load/unload, fault injection, fuzzing), then a
-# leak scan. cnxx.seed=N on the kernel command line replays a run.
+# (privileges, concurrency, load/unload, fault injection, fuzzing), the
+# unload, parameter and init-failure steps, a leak scan, then the reports
+# KASAN and lockdep must make about deliberate bugs. cnxx.seed=N on the
+# kernel command line replays a run.
 . /cnxx/guest/lib.sh
 . /cnxx/guest/steps.sh
 
@@ -12,7 +14,15 @@ steps() {
 	step load_unload rel_cycle "$(cmdline_param cycles 30)"
 	step fault_injection rel_fault "$(cmdline_param fault_seconds 8)" 10
 	step fuzz rel_fuzz "$(cmdline_param fuzz_count 10000)"
+	step unload_self_removed unload_self_removed
+	step unload_slow_reader unload_slow_reader
 	step unload_cnxx unload_cnxx
+	step params_ranges params_ranges
+	step init_faults init_faults
 	step kmemleak kmemleak_scan
+	# Last: each leaves a report. Lockdep first: it switches itself off
+	# after a report, and also when KASAN's report taints the kernel.
+	step expected_lockdep expect_lockdep
+	step expected_kasan expect_kasan
 }
 run_job steps

@@ -53,6 +53,98 @@ samples_run() {
 	expect_eq "messages delivered to cn_test" "$delivered" 10000
 }
 
+# ---------------------------------------------------------------------------
+# Unload safety (tests/vm/cnxx_unload.c, cnunload.c): each loads
+# cnxx_unload.ko and cnunload unloads it.
+
+# A callback removes its own id and sleeps; rmmod must wait for it.
+unload_self_removed() {
+	insmod /cnxx/cnxx_unload.ko || return 1
+	/cnxx/cnunload selfdel
+	rc=$?
+	unload_leftover || rc=1
+	return $rc
+}
+
+# uid 65534 floods a replying callback and never reads; rmmod stays short.
+unload_slow_reader() {
+	insmod /cnxx/cnxx_unload.ko || return 1
+	/cnxx/cnunload replies
+	rc=$?
+	unload_leftover || rc=1
+	dmesg | grep 'cnxx_unload: replies:' | tail -1 | sed 's/^.*cnxx_unload: /# /'
+	return $rc
+}
+
+unload_leftover() {
+	grep -q '^cnxx_unload ' /proc/modules || return 0
+	echo "# cnxx_unload still loaded"
+	rmmod cnxx_unload
+	return 1
+}
+
+# ---------------------------------------------------------------------------
+# Module parameters and init failures; cnxx must not be loaded.
+
+# param_load ARGS WANT: insmod cnxx.ko ARGS; WANT is ok or an error text.
+param_load() {
+	if insmod /cnxx/cnxx.ko $1 2>/tmp/insmod.err; then
+		rmmod cnxx || return 1
+		[ "$2" = ok ] && { echo "# $1: loads"; return 0; }
+		echo "# $1: loaded, want '$2'"
+		return 1
+	fi
+	if [ "$2" != ok ] && grep -q "$2" /tmp/insmod.err; then
+		echo "# $1: refused ($2)"
+		return 0
+	fi
+	echo "# $1: $(cat /tmp/insmod.err), want '$2'"
+	return 1
+}
+
+# Every parameter's documented range loads at both ends and is refused
+# one past them, with a log line naming the parameter and its range.
+params_ranges() {
+	rc=0
+	# (step() owns $name and $rc's meaning outside: own names here)
+	for spec in hash_bits:4:20 notify_max_requests:0:4096 \
+		notify_max_ranges:2:2040 notify_max_pending:1:1048576 \
+		reply_timeout_ms:0:60000; do
+		pname=${spec%%:*} lo=${spec#*:} lo=${lo%%:*} hi=${spec##*:}
+		# modinfo's parm lines (busybox modinfo wants modules.dep)
+		tr '\000' '\n' </cnxx/cnxx.ko | grep "^parm=$pname:" |
+			grep -q "($lo-$hi," ||
+			{ echo "# modinfo does not give $pname the range $lo-$hi"; rc=1; }
+		param_load "$pname=$lo" ok || rc=1
+		param_load "$pname=$hi" ok || rc=1
+		if [ "$lo" -gt 0 ]; then
+			param_load "$pname=$((lo - 1))" "Invalid argument" || rc=1
+		fi
+		param_load "$pname=$((hi + 1))" "Invalid argument" || rc=1
+		dmesg | grep -q "cnxx: $pname=$((hi + 1)) is out of range $lo-$hi" ||
+			{ echo "# no log line for $pname=$((hi + 1))"; rc=1; }
+	done
+	# The table of the largest size is really there.
+	param_load "hash_bits=17" ok || rc=1
+	return $rc
+}
+
+# Init fails at each step with its error and nothing left behind, and a
+# later load works.
+init_faults() {
+	rc=0
+	for n in 1 2 3; do
+		param_load "fail_init_step=$n" "Cannot allocate memory" || rc=1
+		dmesg | grep -q "fail_init_step=$n: failing init step" ||
+			{ echo "# step $n was not reached"; rc=1; }
+		[ ! -e /proc/net/connector ] && [ ! -e /proc/net/cnxx ] ||
+			{ echo "# step $n left proc files behind"; rc=1; }
+	done
+	load_cnxx || rc=1
+	unload_cnxx || rc=1
+	return $rc
+}
+
 unload_cnxx() {
 	rmmod cnxx || return 1
 	[ ! -e /proc/net/connector ] || { echo "# /proc/net/connector left behind"; return 1; }
@@ -145,4 +237,41 @@ rel_priv() {
 # rel_fuzz COUNT: malformed datagrams, 20% of them from uid 65534.
 rel_fuzz() {
 	rel_with_stress /cnxx/nlfuzz fuzz -n "$1" -u 20 -s "$(rel_seed)"
+}
+
+# ---------------------------------------------------------------------------
+# Debug flavor: reports the kernel's checkers must make about cnxx
+# (kmod/selftest.c). Each brackets its trigger with "cnxx-expect" markers in
+# the kernel log, which scripts/ktap.py requires to hold exactly one report
+# of that kind. Last in a job: lockdep switches itself off after a report.
+
+# expect_report KIND WHAT: loads cnxx, writes WHAT to the selftest file
+# and checks that the kernel logged a KIND report.
+expect_report() {
+	kind=$1 what=$2 header=$3
+	load_cnxx || return 1
+	[ -w /sys/kernel/debug/cnxx/selftest ] ||
+		{ echo "# no selftest file: not a debug build"; rmmod cnxx; return 1; }
+	# A KASAN report honours panic_on_warn: off for the trigger only.
+	pow=$(cat /proc/sys/kernel/panic_on_warn)
+	echo 0 >/proc/sys/kernel/panic_on_warn
+	# Level 0, so that the console shows the markers around its copy of
+	# the report too, whatever its log level (lockdep raises it).
+	echo "<0>cnxx-expect: begin $kind" >/dev/kmsg
+	echo "$what" >/sys/kernel/debug/cnxx/selftest
+	sleep 1
+	echo "<0>cnxx-expect: end $kind" >/dev/kmsg
+	echo "$pow" >/proc/sys/kernel/panic_on_warn
+	rc=0
+	dmesg | grep -q "$header" || { echo "# no $kind report"; rc=1; }
+	unload_cnxx || rc=1
+	return $rc
+}
+
+expect_kasan() {
+	expect_report KASAN kasan 'BUG: KASAN: slab-out-of-bounds in cnxx_core_selftest_oob_read'
+}
+
+expect_lockdep() {
+	expect_report lockdep lockdep 'possible circular locking dependency detected'
 }

@@ -70,8 +70,8 @@ inline const cnxx_core_ops ops = { &ack, &notify, &sender_capable };
 inline cnxx_core* make_core(Context& context)
 {
     const cnxx_core_config config = { 4, 32, 4, 6, 16, &ops, &context };
-    cnxx_core* core = cnxx_core_create(&config);
-    FUZZ_CHECK(core);
+    cnxx_core* core = nullptr;
+    FUZZ_CHECK(cnxx_core_create(&config, &core) == 0);
     return core;
 }
 

@@ -18,13 +18,15 @@ TEST_F(Allocation, CreateFailsAtEachStepWithoutLeaking)
     int steps = 0;
     for (int nth = 1; nth < 100; ++nth) {
         fake::fail_allocation(nth);
-        cnxx_core* core = cnxx_core_create(&config);
+        cnxx_core* core = nullptr;
+        const int err = cnxx_core_create(&config, &core);
         fake::fail_allocation(0);
-        if (core) {
+        if (!err) {
             cnxx_core_destroy(core);
             break;
         }
         ++steps;
+        EXPECT_EQ(err, -ENOMEM) << "after failing allocation " << nth;
         EXPECT_EQ(fake::live_allocations(), live) << "after failing allocation " << nth;
     }
     // The connector, two locks, the buckets, the per-CPU send counter and

@@ -118,11 +118,10 @@ void synchronize_rcu()
 
 class RcuThread {
 public:
-    void call(cnxx_rcu_head* head, void (*fn)(cnxx_rcu_head*))
+    void call(cnxx_rcu_head* head)
     {
         std::lock_guard<std::mutex> lock(mutex_);
         start_locked();
-        head->func = fn;
         queue_.push_back(head);
         ++queued_;
         wake_.notify_all();
@@ -165,7 +164,7 @@ private:
             lock.unlock();
             synchronize_rcu();
             for (cnxx_rcu_head* head : batch)
-                head->func(head);
+                cnxx_rcu_reclaim(head);
             lock.lock();
             completed_ += batch.size();
             done_.notify_all();
@@ -408,9 +407,24 @@ void cnxx_pf_free(const void* ptr)
     std::free(const_cast<void*>(ptr));
 }
 
-void cnxx_pf_call_rcu(struct cnxx_rcu_head* head, void (*fn)(struct cnxx_rcu_head* head))
+void* cnxx_pf_alloc_large(cnxx_size_t size)
 {
-    rcu_thread().call(head, fn);
+    return cnxx_pf_alloc(size, CNXX_GFP_KERNEL);
+}
+
+void cnxx_pf_free_large(const void* ptr)
+{
+    cnxx_pf_free(ptr);
+}
+
+void cnxx_pf_call_rcu(struct cnxx_rcu_head* head)
+{
+    rcu_thread().call(head);
+}
+
+void cnxx_pf_lockdep_wait_calls(void)
+{
+    might_sleep("waiting for calls");
 }
 
 void cnxx_pf_rcu_barrier(void)

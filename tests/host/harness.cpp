@@ -48,7 +48,7 @@ Core::Core(const Config& config)
         &Recorder::ops,
         &recorder_,
     };
-    core_ = cnxx_core_create(&raw);
+    EXPECT_EQ(cnxx_core_create(&raw, &core_), 0);
     EXPECT_NE(core_, nullptr);
 }
 

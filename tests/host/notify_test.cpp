@@ -323,8 +323,8 @@ TEST_F(Notify, DestroySendsWhatIsQueuedAndUnregistersTheRest)
 {
     Recorder recorder;
     const cnxx_core_config config = { 4, 32, 8, 8, 64, &Recorder::ops, &recorder };
-    cnxx_core* core = cnxx_core_create(&config);
-    ASSERT_NE(core, nullptr);
+    cnxx_core* core = nullptr;
+    ASSERT_EQ(cnxx_core_create(&config, &core), 0);
     const Bytes request = control_request(2, { { 0, 100 } }, { { 0, 100 } });
     ASSERT_EQ(cnxx_core_notify_request(core, request.data(), request.size()), 0);
     fake::pause_work(true);

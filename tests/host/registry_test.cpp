@@ -147,18 +147,21 @@ TEST_F(Registry, CreateRejectsBadConfig)
     cnxx_core_config config = {};
     config.hash_bits = 4;
     config.ops = &Recorder::ops;
-    EXPECT_EQ(cnxx_core_create(nullptr), nullptr);
-    config.hash_bits = 17;
-    EXPECT_EQ(cnxx_core_create(&config), nullptr);
+    cnxx_core* core = nullptr;
+    EXPECT_EQ(cnxx_core_create(nullptr, &core), -EINVAL);
+    EXPECT_EQ(cnxx_core_create(&config, nullptr), -EINVAL);
+    config.hash_bits = 21;
+    EXPECT_EQ(cnxx_core_create(&config, &core), -EINVAL);
     config.hash_bits = 0;
     config.ops = nullptr;
-    EXPECT_EQ(cnxx_core_create(&config), nullptr);
+    EXPECT_EQ(cnxx_core_create(&config, &core), -EINVAL);
     cnxx_core_ops partial = Recorder::ops;
     partial.sender_capable = nullptr;
     config.ops = &partial;
-    EXPECT_EQ(cnxx_core_create(&config), nullptr);
+    EXPECT_EQ(cnxx_core_create(&config, &core), -EINVAL);
+    EXPECT_EQ(core, nullptr);
     config.ops = &Recorder::ops;
-    cnxx_core* core = cnxx_core_create(&config); // one bucket is fine
+    ASSERT_EQ(cnxx_core_create(&config, &core), 0); // one bucket is fine
     ASSERT_NE(core, nullptr);
     const cnxx_cb_id a = { 1, 1 }, b = { 2, 2 };
     const auto cb = reinterpret_cast<cnxx_callback_t>(&forwarding_callback);

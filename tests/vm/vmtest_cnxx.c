@@ -316,7 +316,7 @@ void t_proc_cnxx(void)
 		"notify_failed",
 	};
 	static const char header[] =
-		"Name            ID                    Group  Delivered    Dropped      SendErrors\n";
+		"Name            ID                    Group  Delivered    Dropped      SendErrors   RepliesDropped\n";
 	long long s0[13], s1[13];
 	struct cb_row r0, r1;
 	struct cnxx_test_result res;

@@ -122,10 +122,11 @@ static void cnxx_copy_trimmed(char *dst, size_t size, const char *s, size_t n)
 }
 
 static int cnxx_cb_line(const char *s, size_t n, bool counters,
-			struct cnxx_cb_entry *e)
+			bool replies, struct cnxx_cb_entry *e)
 {
-	struct cnxx_field f[5];	/* last first: send_errors .. id */
-	size_t nf = counters ? 5 : 1;
+	/* last first: [replies_dropped,] send_errors .. id */
+	struct cnxx_field f[6], *c;
+	size_t nf = counters ? 5 + replies : 1;
 	uint64_t group;
 
 	memset(e, 0, sizeof(*e));
@@ -133,10 +134,13 @@ static int cnxx_cb_line(const char *s, size_t n, bool counters,
 						       f[nf - 1].n, &e->id))
 		return -EBADMSG;
 	if (counters) {
-		if (cnxx_uint(f[3].s, f[3].n, UINT32_MAX, &group) ||
-		    cnxx_uint(f[2].s, f[2].n, UINT64_MAX, &e->delivered) ||
-		    cnxx_uint(f[1].s, f[1].n, UINT64_MAX, &e->dropped) ||
-		    cnxx_uint(f[0].s, f[0].n, UINT64_MAX, &e->send_errors))
+		c = f + (replies ? 1 : 0);
+		if (cnxx_uint(c[3].s, c[3].n, UINT32_MAX, &group) ||
+		    cnxx_uint(c[2].s, c[2].n, UINT64_MAX, &e->delivered) ||
+		    cnxx_uint(c[1].s, c[1].n, UINT64_MAX, &e->dropped) ||
+		    cnxx_uint(c[0].s, c[0].n, UINT64_MAX, &e->send_errors) ||
+		    (replies && cnxx_uint(f[0].s, f[0].n, UINT64_MAX,
+					  &e->replies_dropped)))
 			return -EBADMSG;
 		e->group = (uint32_t)group;
 		e->has_counters = true;
@@ -178,7 +182,7 @@ int cnxx_parse_callbacks(const char *text, size_t len,
 			 struct cnxx_cb_entry **entries, size_t *count)
 {
 	const char *p = text, *end = text + len, *line;
-	bool header = false, counters = false;
+	bool header = false, counters = false, replies = false;
 	void *arr = NULL;
 	size_t n, used = 0, cap = 0;
 	struct cnxx_cb_entry e;
@@ -193,10 +197,11 @@ int cnxx_parse_callbacks(const char *text, size_t len,
 				break;
 			}
 			counters = cnxx_contains(line, n, "Delivered");
+			replies = cnxx_contains(line, n, "RepliesDropped");
 			header = true;
 			continue;
 		}
-		ret = cnxx_cb_line(line, n, counters, &e);
+		ret = cnxx_cb_line(line, n, counters, replies, &e);
 		if (!ret)
 			ret = cnxx_append(&arr, &used, &cap, &e, sizeof(e));
 		if (ret)

@@ -306,6 +306,7 @@ struct cnxx_cb_entry {
 	uint64_t delivered;
 	uint64_t dropped;
 	uint64_t send_errors;
+	uint64_t replies_dropped;	/* 0 where the file has no such column */
 };
 
 /*
