@@ -4,7 +4,7 @@
 # checkout (tracked files, as they are in the work tree) into it, and runs
 # there, as root and starting from nothing but what the project installs:
 #
-#   apt-get install -y make && make demo && make check
+#   apt-get update && apt-get install -y make; make demo; make check
 #
 # Needs root (chroot, mounts). Takes as long as a cold `make check` (about
 # 45 min on 2 cores). Prints each step's time; the transcript is in
@@ -66,7 +66,7 @@ inroot() {
 
 rc=0
 # The README's set-up, word for word.
-timed "apt-get install make" inroot "apt-get update -q && apt-get install -y -q make" || rc=1
+timed "apt-get install make" inroot "apt-get update && apt-get install -y make" || rc=1
 for s in $steps; do
 	[ $rc -eq 0 ] || break
 	timed "make $s" inroot "make $s" || rc=1

@@ -34,21 +34,22 @@ need() {
 	fi
 	if [ -z "${CNXX_APT_UPDATED:-}" ]; then
 		run_watched "apt-get update" "$CNXX_CACHE/apt-update.log" 0 '^(Get|Hit):' \
-			apt-get update ||
-			die "apt-get update failed: the package archive is not reachable or the apt sources are broken (see $CNXX_CACHE/apt-update.log)"
+			apt-get update || { tail -5 "$CNXX_CACHE/apt-update.log" >&2;
+			die "apt-get update failed: the package archive is not reachable or the apt sources are broken (see $CNXX_CACHE/apt-update.log)"; }
 		export CNXX_APT_UPDATED=1
 	fi
 	run_watched "installing ${missing[*]}" "$CNXX_CACHE/apt-install.log" \
-		$((${#missing[@]} * 2)) '^(Unpacking|Setting up) ' \
+		0 '^(Unpacking|Setting up) ' \
 		env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" ||
-		die "apt-get install failed for: ${missing[*]} (see $CNXX_CACHE/apt-install.log)"
+		{ grep -E '^(E|W):' "$CNXX_CACHE/apt-install.log" | tail -5 >&2
+		die "apt-get install failed for: ${missing[*]}; is the package archive reachable? (log: $CNXX_CACHE/apt-install.log)"; }
 }
 
 # run_watched LABEL LOG TOTAL REGEX CMD...: runs CMD with its output in LOG and
 # shows that it is alive: lines of LOG matching REGEX count as steps done, out
 # of about TOTAL (0: unknown). A bar on a terminal, else a line every 30 s.
 run_watched() {
-	local label=$1 logf=$2 total=$3 regex=$4 pid rc start=$SECONDS n el tick=30
+	local label=$1 logf=$2 total=$3 regex=$4 pid rc start=$SECONDS n el tick=30 next
 	shift 4
 	mkdir -p "$(dirname "$logf")"
 	log "$label (log: $logf)"
@@ -57,10 +58,12 @@ run_watched() {
 	# shellcheck disable=SC2064
 	trap "kill $pid 2>/dev/null" INT TERM
 	[ -t 2 ] && tick=1
+	next=$tick
 	while kill -0 "$pid" 2>/dev/null; do
 		sleep 1
 		el=$((SECONDS - start))
-		[ $((el % tick)) -eq 0 ] || continue
+		[ "$el" -ge "$next" ] || continue
+		next=$((el + tick))
 		n=$(grep -cE "$regex" "$logf" 2>/dev/null)
 		[ -t 2 ] && printf '\r\033[K' >&2
 		progress_line "$label" "${n:-0}" "$total" "$el" >&2
