@@ -63,19 +63,22 @@ mem=512
 timeout=${CNXX_VM_TIMEOUT:-900}
 [ "$flavor" = debug ] && mem=1536
 logf=$CNXX_OUT/logs/$kernel-$flavor-$job.log
-log "booting $kernel ($flavor) for '$job', console in $logf"
+# Progress: KTAP results so far, against the count of the last run of the job.
+results='^ *(not )?ok [0-9]'
+count=$CNXX_OUT/logs/.results-$kernel-$flavor-$job
 start=$SECONDS
 set +e
 # CNXX_QEMU_ARGS adds options; qboot (fast, and it hands the guest both
 # CPUs) can be swapped out with CNXX_QEMU_BIOS="" (it hangs under -icount).
 bios=${CNXX_QEMU_BIOS-/usr/share/qemu/qboot.rom}
-timeout --foreground -k 10 "$timeout" qemu-system-x86_64 -accel tcg -cpu max -smp 2 -m "$mem" \
-	-nographic -no-reboot -nic none ${bios:+-bios "$bios"} ${CNXX_QEMU_ARGS:-} \
+run_watched "booting $kernel ($flavor) for '$job'" "$logf" "$(cat "$count" 2>/dev/null || echo 0)" \
+	"$results" timeout --foreground -k 10 "$timeout" qemu-system-x86_64 -accel tcg -cpu max -smp 2 \
+	-m "$mem" -nographic -no-reboot -nic none ${bios:+-bios "$bios"} ${CNXX_QEMU_ARGS:-} \
 	-kernel "$kdir/arch/x86/boot/bzImage" -initrd "$stage/initrd.gz" \
-	-append "console=ttyS0 panic=-1 quiet cnxx.job=$job ${CNXX_VM_APPEND:-}" \
-	</dev/null >"$logf" 2>&1
+	-append "console=ttyS0 panic=-1 quiet cnxx.job=$job ${CNXX_VM_APPEND:-}"
 rc=$?
 set -e
+grep -cE "$results" "$logf" >"$count" || true
 log "VM finished in $((SECONDS - start)) s (qemu status $rc)"
 cat "$checks" >>"$logf"
 [ $rc -eq 124 ] && echo "[$kernel-$flavor] FAIL VM timed out after $timeout s"
