@@ -51,7 +51,7 @@ timed() { # NAME CMD...: runs CMD, logs its time
 timed "mmdebstrap (bookworm, apt)" mmdebstrap --variant=apt --quiet bookworm "$root" \
 	"${sources[@]}" 2>&1 | tee -a "$transcript" >&2
 mkdir -p "$root/root/cnxx"
-(cd "$CNXX_ROOT" && git ls-files -z | cpio -0 -pdm --quiet "$root/root/cnxx")
+(cd "$CNXX_ROOT" && git ls-files -z | tar --null -T - -cf -) | tar -xf - -C "$root/root/cnxx"
 cp /etc/resolv.conf "$root/etc/resolv.conf" 2>/dev/null || true
 mount -t proc proc "$root/proc"
 mount --rbind /sys "$root/sys"
