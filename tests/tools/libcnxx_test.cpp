@@ -545,6 +545,23 @@ TEST(ReadFile, ReadsWholeFilesAndReportsErrno)
     EXPECT_EQ(libcnxx::read_file("/", text), -EISDIR);
 }
 
+TEST(ReadStat, ReadsOneKeyAndReportsWhatIsMissing)
+{
+    char path[] = "/tmp/cnxx-stat-XXXXXX";
+    int fd = mkstemp(path);
+    ASSERT_GE(fd, 0);
+    const std::string content = "rx_messages 12\ntx_replies_dropped 3\n";
+    ASSERT_EQ(write(fd, content.data(), content.size()), ssize_t(content.size()));
+    close(fd);
+
+    uint64_t value = 0;
+    EXPECT_EQ(cnxx_read_stat(path, "tx_replies_dropped", &value), 0);
+    EXPECT_EQ(value, 3u);
+    EXPECT_EQ(cnxx_read_stat(path, "rx_denied", &value), -ENOENT);
+    unlink(path);
+    EXPECT_EQ(cnxx_read_stat(path, "rx_messages", &value), -ENOENT);
+}
+
 TEST(ErrName, MapsCommonErrnos)
 {
     EXPECT_STREQ(cnxx_errname(ENODEV), "ENODEV");

@@ -12,7 +12,7 @@ long long st(const char *key)
 
 long long cnxx_st(const char *key)
 {
-	return kv_get(CNXX_STATS_FILE, key, 0);
+	return kv_get(CNXX_STATS_PATH, key, 0);
 }
 
 /* ------------------------------------------------------------------ */

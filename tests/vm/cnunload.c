@@ -21,11 +21,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <cnxx/libcnxx.h>
 
 #include "cnxx_unloadproto.h"
 
@@ -44,43 +45,32 @@ static long now_ms(void)
 	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static int open_socket(void)
-{
-	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
-	int fd = socket(AF_NETLINK, SOCK_DGRAM, NETLINK_CONNECTOR);
-
-	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa))) {
-		printf("# socket: %s\n", strerror(errno));
-		return -1;
-	}
-	return fd;
-}
-
-/* Sends @count messages to {UNLOAD_IDX, @val} in one datagram. */
-static int send_datagram(int fd, unsigned int val, unsigned int count)
+/*
+ * Opens a socket and sends @count messages to {UNLOAD_IDX, @val} in one
+ * datagram; the socket stays open (and unread) until the process exits.
+ */
+static int send_datagram(unsigned int val, unsigned int count)
 {
 	size_t one = NLMSG_SPACE(sizeof(struct cn_msg));
+	struct cnxx_record rec = { .id = { UNLOAD_IDX, val } };
 	char *buf = calloc(count, one);
-	struct sockaddr_nl to = { .nl_family = AF_NETLINK };
+	struct cnxx_sock *sock;
 	unsigned int i;
-	ssize_t n;
+	int err;
 
 	if (!buf)
-		return -1;
+		return -ENOMEM;
 	for (i = 0; i < count; i++) {
-		struct nlmsghdr *nlh = (struct nlmsghdr *)(buf + i * one);
-		struct cn_msg *msg = NLMSG_DATA(nlh);
-
-		nlh->nlmsg_len = NLMSG_LENGTH(sizeof(*msg));
-		nlh->nlmsg_type = NLMSG_DONE;
-		nlh->nlmsg_seq = i;
-		msg->id.idx = UNLOAD_IDX;
-		msg->id.val = val;
-		msg->seq = i;
+		rec.seq = i;
+		cnxx_frame(buf + i * one, one, &rec, 0, i, 0);
 	}
-	n = sendto(fd, buf, count * one, 0, (struct sockaddr *)&to, sizeof(to));
+	err = cnxx_open(&sock);
+	if (!err)
+		err = cnxx_send_raw(sock, 0, buf, count * one);
+	if (err)
+		printf("# send: %s\n", strerror(-err));
 	free(buf);
-	return n < 0 ? -1 : 0;
+	return err;
 }
 
 /* Starts rmmod in a child; returns its pid. */
@@ -115,10 +105,8 @@ static int test_selfdel(void)
 
 	sender = fork();
 	if (sender == 0) {
-		int fd = open_socket();
-
 		/* Returns once the callback has: it runs in this task. */
-		_exit(fd < 0 || send_datagram(fd, UNLOAD_VAL_SELFDEL, 1));
+		_exit(send_datagram(UNLOAD_VAL_SELFDEL, 1) != 0);
 	}
 	/* Let the callback remove its id and start its sleep. */
 	usleep(200000);
@@ -144,39 +132,27 @@ static int test_selfdel(void)
 	return 0;
 }
 
-static long read_stat(const char *key)
+/* A counter of cnxx.ko, or -1. */
+static long long read_stat(const char *key)
 {
-	char line[128];
-	size_t len = strlen(key);
-	long value = -1;
-	FILE *f = fopen("/proc/net/cnxx_stats", "r");
+	uint64_t value;
 
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (!strncmp(line, key, len) && line[len] == ' ')
-			value = atol(line + len + 1);
-	fclose(f);
-	return value;
+	return cnxx_read_stat(CNXX_STATS_PATH, key, &value) ? -1 : (long long)value;
 }
 
 static int test_replies(void)
 {
-	long dropped_before = read_stat("tx_replies_dropped");
-	long start, took, dropped;
+	long long dropped_before = read_stat("tx_replies_dropped"), dropped;
+	long start, took;
 	pid_t sender, rm;
 	int rc, failed = 0;
 
 	sender = fork();
 	if (sender == 0) {
-		int fd;
-
 		if (setgid(65534) || setuid(65534))
 			_exit(2);
-		fd = open_socket();
-		if (fd < 0)
+		if (send_datagram(UNLOAD_VAL_REPLY, FLOOD_COUNT))
 			_exit(1);
-		send_datagram(fd, UNLOAD_VAL_REPLY, FLOOD_COUNT);
 		/* Never reads. */
 		for (;;)
 			pause();
@@ -207,7 +183,7 @@ static int test_replies(void)
 		failed = 1;
 	}
 	dropped = read_stat("tx_replies_dropped");
-	printf("# tx_replies_dropped %ld -> %ld\n", dropped_before, dropped);
+	printf("# tx_replies_dropped %lld -> %lld\n", dropped_before, dropped);
 	if (dropped_before < 0 || dropped <= dropped_before) {
 		printf("# the dropped replies were not counted\n");
 		failed = 1;

@@ -51,7 +51,6 @@ void fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int recv_each(int fd, void *buf, size_t size, uint64_t *overruns,
 	      void (*each)(const struct cnxx_msg *msg, void *ctx), void *ctx);
 
-#define CNXX_STATS_FILE "/proc/net/cnxx_stats"
 #define STRESS_STATS_FILE STRESS_DEBUGFS "/stats"
 #define STRESS_CONTROL_FILE STRESS_DEBUGFS "/control"
 
@@ -135,23 +134,12 @@ static inline int cn_send(int fd, uint32_t idx, uint32_t val, uint32_t seq,
 	return 0;
 }
 
-/* Reads "name value" lines of @file; returns @def if absent. */
+/* The value of @key in the "key value" file @file, or @def. */
 static inline long long kv_get(const char *file, const char *key, long long def)
 {
-	struct cnxx_stat *stats = NULL;
 	uint64_t v;
-	size_t len, n;
-	char *text;
-	long long r = def;
 
-	if (cnxx_read_file(file, &text, &len))
-		return def;
-	if (!cnxx_parse_stats(text, len, &stats, &n) &&
-	    !cnxx_stat_get(stats, n, key, &v))
-		r = (long long)v;
-	free(stats);
-	free(text);
-	return r;
+	return cnxx_read_stat(file, key, &v) ? def : (long long)v;
 }
 
 static inline int file_write(const char *file, const char *text)
@@ -187,7 +175,7 @@ static inline int file_read(const char *file, char *buf, size_t size)
 
 static inline int have_cnxx(void)
 {
-	return access(CNXX_STATS_FILE, R_OK) == 0;
+	return access(CNXX_STATS_PATH, R_OK) == 0;
 }
 
 /* /proc/meminfo field in kB, or -1. */

@@ -179,7 +179,7 @@ static void stats_read(long long *v)
 	size_t i;
 
 	for (i = 0; i < NSTATS; i++)
-		v[i] = kv_get(CNXX_STATS_FILE, stat_keys[i], 0);
+		v[i] = kv_get(CNXX_STATS_PATH, stat_keys[i], 0);
 }
 
 static void setuid_nobody(void)
@@ -389,7 +389,7 @@ static void priv_child(int flood, int nbig, int cnxx, long long denied0)
 	close(fd);
 
 	/* Flood: requests and 16 KB messages; the kernel must keep nothing. */
-	req0 = kv_get(CNXX_STATS_FILE, "notify_requests", 0);
+	req0 = kv_get(CNXX_STATS_PATH, "notify_requests", 0);
 	free0 = meminfo_kb("MemFree");
 	slab0 = meminfo_kb("Slab");
 	fd = cn_socket(0);
@@ -417,13 +417,13 @@ static void priv_child(int flood, int nbig, int cnxx, long long denied0)
 	slab1 = meminfo_kb("Slab");
 	out("# priv: flood as uid %d: %d requests, %d messages of 16 KB (%lld MB) in %.1f s; notify_requests %lld -> %lld; rx_denied +%lld\n",
 	    NOBODY, flood, nbig, bytes >> 20, now_s() - t, req0,
-	    kv_get(CNXX_STATS_FILE, "notify_requests", 0),
-	    kv_get(CNXX_STATS_FILE, "rx_denied", 0) - denied0);
+	    kv_get(CNXX_STATS_PATH, "notify_requests", 0),
+	    kv_get(CNXX_STATS_PATH, "rx_denied", 0) - denied0);
 	out("# priv: memory: MemFree %ld -> %ld kB (%+ld), Slab %ld -> %ld kB (%+ld)\n",
 	    free0, free1, free1 - free0, slab0, slab1, slab1 - slab0);
-	if (kv_get(CNXX_STATS_FILE, "notify_requests", 0) != req0)
+	if (kv_get(CNXX_STATS_PATH, "notify_requests", 0) != req0)
 		fail("priv: uid %d added notification requests", NOBODY);
-	if (kv_get(CNXX_STATS_FILE, "rx_denied", 0) - denied0 < flood)
+	if (kv_get(CNXX_STATS_PATH, "rx_denied", 0) - denied0 < flood)
 		fail("priv: rx_denied grew by less than the %d requests", flood);
 	/*
 	 * Bounded, whatever the debug caches keep (KASAN's quarantine holds
@@ -438,7 +438,7 @@ static void priv_child(int flood, int nbig, int cnxx, long long denied0)
 static int run_priv(int flood, int nbig)
 {
 	int cnxx = have_cnxx(), status;
-	long long denied0 = kv_get(CNXX_STATS_FILE, "rx_denied", 0);
+	long long denied0 = kv_get(CNXX_STATS_PATH, "rx_denied", 0);
 	pid_t pid;
 
 	fflush(stdout);

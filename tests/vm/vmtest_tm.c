@@ -203,20 +203,11 @@ void proc_line(char *buf, size_t n, const char *name, uint32_t idx,
 /* Reads key @key of /proc/net/cnxx_stats; -1 if missing. */
 long long stat_get(const char *key)
 {
-	char *text = read_file("/proc/net/cnxx_stats");
-	struct cnxx_stat *stats = NULL;
 	uint64_t value;
-	size_t n;
-	int err;
+	int err = cnxx_read_stat(CNXX_STATS_PATH, key, &value);
 
-	if (!text)
-		return -1;
-	err = cnxx_parse_stats(text, strlen(text), &stats, &n);
-	if (!err)
-		err = cnxx_stat_get(stats, n, key, &value);
-	free(stats);
 	if (err) {
-		FAIL("/proc/net/cnxx_stats: key %s: %s", key, errname(err));
+		FAIL("%s: key %s: %s", CNXX_STATS_PATH, key, errname(err));
 		return -1;
 	}
 	return (long long)value;

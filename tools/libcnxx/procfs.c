@@ -271,6 +271,24 @@ int cnxx_stat_get(const struct cnxx_stat *stats, size_t count,
 	return -ENOENT;
 }
 
+int cnxx_read_stat(const char *path, const char *key, uint64_t *value)
+{
+	struct cnxx_stat *stats = NULL;
+	size_t len, count;
+	char *text;
+	int err;
+
+	err = cnxx_read_file(path, &text, &len);
+	if (err)
+		return err;
+	err = cnxx_parse_stats(text, len, &stats, &count);
+	if (!err)
+		err = cnxx_stat_get(stats, count, key, value);
+	free(stats);
+	free(text);
+	return err;
+}
+
 int cnxx_read_file(const char *path, char **text, size_t *len)
 {
 	size_t used = 0, cap = 4096;

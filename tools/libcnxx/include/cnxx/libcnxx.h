@@ -347,6 +347,17 @@ int cnxx_parse_stats(const char *text, size_t len, struct cnxx_stat **stats,
 int cnxx_stat_get(const struct cnxx_stat *stats, size_t count,
 		  const char *key, uint64_t *value);
 
+/* The statistics file of cnxx.ko. */
+#define CNXX_STATS_PATH "/proc/net/cnxx_stats"
+
+/*
+ * cnxx_read_stat() - one value of a "key value" file such as CNXX_STATS_PATH
+ *
+ * Return: 0, -ENOENT when the file (its module not loaded) or the key is
+ * absent, -EBADMSG, -ENOMEM, or another errno of open()/read().
+ */
+int cnxx_read_stat(const char *path, const char *key, uint64_t *value);
+
 /*
  * cnxx_read_file() - read a whole (proc) file
  * @text: receives a malloc()ed, NUL-terminated buffer; free() it
