@@ -191,6 +191,36 @@ static int put_control(uint64_t *rng, uint8_t *p, int cap)
 	return len;
 }
 
+/* An nlmsg_len that is wrong for a message of @len bytes. */
+static uint32_t lie_nlmsg_len(uint64_t *rng, int len)
+{
+	const uint32_t lies[] = {
+		0,
+		rng_below(rng, NL_HDR),
+		NL_HDR + rng_below(rng, CN_HDR),	/* a short cn_msg */
+		len + 1 + rng_below(rng, 100),		/* longer than sent */
+		rng_below(rng, 2) ? 0xffffffffu : 0x7fffffffu,
+		len - 1 - rng_below(rng, 3),		/* unaligned, inside */
+		(uint32_t)rng_next(rng),
+	};
+
+	return lies[rng_below(rng, ARRAY_SIZE(lies))];
+}
+
+/* A cn_msg len that is wrong for @len data bytes. */
+static uint16_t lie_cn_len(uint64_t *rng, uint16_t len)
+{
+	const uint16_t lies[] = {
+		len + 1 + rng_below(rng, 16),
+		0xffff,
+		len ? len - 1 : 0,
+		16384 - CN_HDR,	/* fits the u16 and the limit, not the message */
+		(uint16_t)rng_next(rng),
+	};
+
+	return lies[rng_below(rng, ARRAY_SIZE(lies))];
+}
+
 /* One message with some lie in it, for G_MULTI and friends. */
 static int put_bad(uint64_t *rng, uint8_t *p, int cap, int kind)
 {
@@ -205,51 +235,13 @@ static int put_bad(uint64_t *rng, uint8_t *p, int cap, int kind)
 		len = put_msg(rng, p, cap, &id, rng_below(rng, 64));
 		if (len < NL_HDR)
 			return len;
-		switch (rng_below(rng, 7)) {
-		case 0:
-			nlh->nlmsg_len = 0;
-			break;
-		case 1:
-			nlh->nlmsg_len = rng_below(rng, NL_HDR);
-			break;
-		case 2: /* a header but a short cn_msg */
-			nlh->nlmsg_len = NL_HDR + rng_below(rng, CN_HDR);
-			break;
-		case 3: /* longer than sent */
-			nlh->nlmsg_len = len + 1 + rng_below(rng, 100);
-			break;
-		case 4:
-			nlh->nlmsg_len = rng_below(rng, 2) ? 0xffffffffu : 0x7fffffffu;
-			break;
-		case 5: /* unaligned, inside */
-			nlh->nlmsg_len = len - 1 - rng_below(rng, 3);
-			break;
-		default:
-			nlh->nlmsg_len = (uint32_t)rng_next(rng);
-			break;
-		}
+		nlh->nlmsg_len = lie_nlmsg_len(rng, len);
 		return len;
 	case G_CN_LEN_LIE:
 		len = put_msg(rng, p, cap, &id, rng_below(rng, 64));
 		if (len < NL_HDR + CN_HDR)
 			return len;
-		switch (rng_below(rng, 5)) {
-		case 0:
-			m->len += 1 + rng_below(rng, 16);
-			break;
-		case 1:
-			m->len = 0xffff;
-			break;
-		case 2:
-			m->len = m->len ? m->len - 1 : 0;
-			break;
-		case 3: /* fits the u16 and the limit, not the message */
-			m->len = 16384 - CN_HDR;
-			break;
-		default:
-			m->len = (uint16_t)rng_next(rng);
-			break;
-		}
+		m->len = lie_cn_len(rng, m->len);
 		return len;
 	case G_WRONG_ID:
 		id.idx = rng_below(rng, 2) ? (uint32_t)rng_next(rng) :
