@@ -300,8 +300,9 @@ TEST(Format, RecordJson)
 TEST(Format, CallbacksTableMatchesTheModulesLayout)
 {
     const std::string proc
-        = "Name            ID                    Group  Delivered    Dropped      SendErrors\n"
-          "cn_test         14:1110               14     3            0            0\n";
+        = "Name            ID                    Group  Delivered    Dropped      SendErrors   "
+          "RepliesDropped\n"
+          "cn_test         14:1110               14     3            0            0            4\n";
     std::vector<cnxx_cb_entry> cbs;
 
     ASSERT_EQ(libcnxx::parse_callbacks(proc, cbs), 0);
@@ -335,8 +336,8 @@ TEST(Format, ListJson)
     std::vector<cnxx_cb_entry> cbs;
     std::vector<cnxx_stat> stats;
 
-    ASSERT_EQ(libcnxx::parse_callbacks("Name ID Group Delivered Dropped SendErrors\n"
-                                    "cn_test 14:1110 14 3 1 2\n",
+    ASSERT_EQ(libcnxx::parse_callbacks("Name ID Group Delivered Dropped SendErrors RepliesDropped\n"
+                                    "cn_test 14:1110 14 3 1 2 5\n",
                   cbs),
         0);
     ASSERT_EQ(libcnxx::parse_stats("rx_messages 10\n", stats), 0);
@@ -347,6 +348,7 @@ TEST(Format, ListJson)
     EXPECT_EQ(j["callbacks"][0]["idx"], 14);
     EXPECT_EQ(j["callbacks"][0]["delivered"], 3);
     EXPECT_EQ(j["callbacks"][0]["send_errors"], 2);
+    EXPECT_EQ(j["callbacks"][0]["replies_dropped"], 5);
     EXPECT_EQ(j["stats"]["rx_messages"], 10);
 
     ASSERT_EQ(libcnxx::parse_callbacks("Name ID\ncn_proc 1:1\n", cbs), 0);

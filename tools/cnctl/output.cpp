@@ -183,8 +183,8 @@ std::string callbacks_table(const std::vector<cnxx_cb_entry>& cbs)
     for (const cnxx_cb_entry& e : cbs)
         width = std::max(width, int(strlen(e.name)));
     if (counters)
-        snprintf(line, sizeof(line), "%-*s %-21s %-6s %-12s %-12s %s\n", width, "Name", "ID",
-            "Group", "Delivered", "Dropped", "SendErrors");
+        snprintf(line, sizeof(line), "%-*s %-21s %-6s %-12s %-12s %-12s %s\n", width, "Name",
+            "ID", "Group", "Delivered", "Dropped", "SendErrors", "RepliesDropped");
     else
         snprintf(line, sizeof(line), "%-*s %s\n", width, "Name", "ID");
     out += line;
@@ -192,9 +192,10 @@ std::string callbacks_table(const std::vector<cnxx_cb_entry>& cbs)
         std::string id = id_str(e.id);
 
         if (counters)
-            snprintf(line, sizeof(line), "%-*s %-21s %-6u %-12llu %-12llu %llu\n", width, e.name,
-                id.c_str(), e.group, (unsigned long long)e.delivered, (unsigned long long)e.dropped,
-                (unsigned long long)e.send_errors);
+            snprintf(line, sizeof(line), "%-*s %-21s %-6u %-12llu %-12llu %-12llu %llu\n", width,
+                e.name, id.c_str(), e.group, (unsigned long long)e.delivered,
+                (unsigned long long)e.dropped, (unsigned long long)e.send_errors,
+                (unsigned long long)e.replies_dropped);
         else
             snprintf(line, sizeof(line), "%-*s %s\n", width, e.name, id.c_str());
         out += line;
@@ -230,6 +231,7 @@ std::string list_json(const std::string& module, const std::vector<cnxx_cb_entry
             cb["delivered"] = e.delivered;
             cb["dropped"] = e.dropped;
             cb["send_errors"] = e.send_errors;
+            cb["replies_dropped"] = e.replies_dropped;
         }
         j["callbacks"].push_back(cb);
     }
