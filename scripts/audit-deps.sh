@@ -80,27 +80,32 @@ awk -F'\t' 'NR == FNR { want[$1] = want[$1] " " $2; next }
 	"$work/variants" /var/lib/dpkg/info/*.list | sort -u >"$work/owners"
 
 passed=0 failed=0
-check_list() { # KIND FILE
-	local kind=$1 list=$2 f pkgs p ok bad=0
+# check_list KIND FILE: prints each path of FILE that no accepted package
+# owns, and appends the packages that do to $work/missing; fails if any.
+check_list() {
+	local kind=$1 list=$2 f
 	while read -r f; do
 		[ -e "$f" ] || continue
 		case "$f" in /usr/include | /usr/lib | /usr/lib/*-linux-gnu | /usr/bin | /usr/sbin) continue ;; esac
-		pkgs=$(awk -F'\t' -v f="$f" '$1 == f { print $2 }' "$work/owners")
-		if [ -z "$pkgs" ]; then
-			[ -d "$f" ] && continue
-			echo "# $kind $f comes from no Debian package"
-			bad=$((bad + 1))
-			continue
-		fi
-		ok=
-		for p in $pkgs; do grep -qxF "$p" "$work/accepted" && ok=1; done
-		if [ -z "$ok" ]; then
-			echo "# $kind $f is from package '$(echo $pkgs)', which scripts/packages does not list"
-			echo "$pkgs" >>"$work/missing"
-			bad=$((bad + 1))
-		fi
-	done <"$list"
-	return $bad
+		printf '%s\t%d\n' "$f" "$([ -d "$f" ] && echo 1 || echo 0)"
+	done <"$list" >"$work/existing"
+	awk -F'\t' -v kind="$kind" -v missing="$work/missing" '
+		FILENAME == ARGV[1] { accepted[$1] = 1; next }
+		FILENAME == ARGV[2] { owners[$1] = owners[$1] " " $2; next }
+		!($1 in owners) {
+			# directories are shared; a file from no package is not
+			if (!$2) { print "# " kind " " $1 " comes from no Debian package"; bad++ }
+			next
+		}
+		{
+			n = split(owners[$1], pkg, " ")
+			for (i = 1; i <= n; i++) if (pkg[i] in accepted) next
+			list = substr(owners[$1], 2)
+			print "# " kind " " $1 " is from package \047" list "\047, which scripts/packages does not list"
+			for (i = 1; i <= n; i++) print pkg[i] >>missing
+			bad++
+		}
+		END { exit bad > 0 }' "$work/accepted" "$work/owners" "$work/existing"
 }
 
 n=0

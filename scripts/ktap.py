@@ -1,14 +1,16 @@
 #!/usr/bin/env python3
-"""Reads a VM console log: counts KTAP test cases and looks for kernel problems.
+"""Reads a VM console log: test results and kernel problems.
 
-    ktap.py LOG [--name NAME] [--expect-end JOB]
+    ktap.py LOG --kunit DIR [--name NAME] [--expect-end JOB]
 
-Counts leaf results of every KTAP document in the log (KUnit suites, the VM
-suite, guest steps), names each failing case, and counts one more failure
-for each kind of kernel problem (oops, BUG, WARNING, KASAN, lockdep,
-kmemleak, hung task, sleeping in atomic context) and for a VM that did not
-reach the end of its job. Prints the failures, then a last line
-"RESULT passed=N failed=M skipped=K".
+The results are the kernel's own KTAP parser's: every KTAP document in the
+log (KUnit suites, the VM suite, guest steps) goes through kunit_parser from
+DIR, the kernel source's tools/testing/kunit, which counts the leaf cases
+and reports plans that were not met and malformed lines. What it cannot see
+is counted here: one more failure for each kind of kernel problem (oops,
+BUG, WARNING, KASAN, lockdep, kmemleak, hung task, sleeping in atomic
+context) and for a VM that did not reach the end of its job. Prints the
+failures, then a last line "RESULT passed=N failed=M skipped=K".
 
 Expected reports: a guest step that triggers a report on purpose writes
 "cnxx-expect: begin KIND" to the kernel log right before and
@@ -18,11 +20,14 @@ once); its lines are not problems, but any other problem is, and a region
 with no report, two reports or no end is a failure.
 """
 import argparse
+import inspect
+import io
 import re
 import sys
 
-RESULT = re.compile(r'^(?P<indent>\s*)(?P<ok>not ok|ok) (?P<num>\d+)(?: -)?\s*(?P<name>[^#]*?)\s*(?:#\s*(?P<directive>\S+)(?P<reason>.*))?$')
-SUBTEST = re.compile(r'^(?P<indent>\s*)# Subtest: (?P<name>.*)$')
+DMESG_PREFIX = re.compile(r'^cnxx-dmesg\[[^]]*\]: ')
+# A top-level document starts at a version line with no indentation.
+DOCUMENT = re.compile(r'^(KTAP|TAP) version \d+$')
 PROBLEMS = [
     ('kernel panic', re.compile(r'Kernel panic')),
     ('oops', re.compile(r'\bOops\b|general protection fault|invalid opcode:')),
@@ -44,13 +49,56 @@ EXPECTED_HEADERS = {
 EXPECT = re.compile(r'cnxx-expect: (?P<edge>begin|end) (?P<kind>\S+)')
 
 
-def level_of(indent):
-    return len(indent.replace('\t', '    ')) // 4
+def kunit_parse(kunit_dir, documents):
+    """Runs kunit_parser on each document; returns (counts, failures)."""
+    sys.path.insert(0, kunit_dir)
+    import kunit_parser
+    import kunit_printer
+    out = io.StringIO()
+    quiet = kunit_printer.Printer(out)
+    takes_printer = 'printer' in inspect.signature(kunit_parser.parse_run_tests).parameters
+    if not takes_printer:
+        kunit_parser.stdout = quiet  # 6.1 prints through a module global
+    counts = {'passed': 0, 'failed': 0, 'skipped': 0}
+    failures = []
+    status = kunit_parser.TestStatus
+
+    def walk(test, path):
+        if test.subtests:
+            for sub in test.subtests:
+                walk(sub, path + [sub.name])
+        elif test.status == status.SUCCESS:
+            counts['passed'] += 1
+        elif test.status == status.SKIPPED:
+            counts['skipped'] += 1
+        elif test.name:  # unnamed: a missing case, reported as an error
+            counts['failed'] += 1
+            failures.append(('/'.join(path), test.log[-8:]))
+
+    for first, lines in documents:
+        where = f'KTAP document at log line {first + 1}'
+        try:
+            test = (kunit_parser.parse_run_tests(lines, quiet) if takes_printer
+                    else kunit_parser.parse_run_tests(lines))
+        except Exception as e:  # the parser gives up on some truncated input
+            counts['failed'] += 1
+            failures.append((f'{where}: the KTAP parser failed: {e}', []))
+            continue
+        walk(test, [])
+        for line in out.getvalue().splitlines():
+            if '[ERROR]' in line:
+                counts['failed'] += 1
+                failures.append((f"{where}: {line.split('[ERROR]', 1)[1].strip()}", []))
+        out.seek(0)
+        out.truncate()
+    return counts, failures
 
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('log')
+    ap.add_argument('--kunit', required=True, metavar='DIR',
+                    help="the kernel source's tools/testing/kunit")
     ap.add_argument('--name', default='')
     ap.add_argument('--expect-end', metavar='JOB')
     args = ap.parse_args()
@@ -58,17 +106,18 @@ def main():
     with open(args.log, errors='replace') as f:
         lines = [l.rstrip('\r\n').replace('\r', '') for l in f]
 
-    passed = failed = skipped = 0
-    failures = []
-    subtest = {}
-    pending = {}
     problems = {}
+    documents = []  # (first line index, lines)
     ended = False
     expect = None  # the open region: [kind, first line, headers seen]
     expected_failures = []
     for i, line in enumerate(lines):
         # Guest output prefixes dmesg lines; strip the prefix for matching.
-        text = re.sub(r'^cnxx-dmesg\[[^]]*\]: ', '', line)
+        text = DMESG_PREFIX.sub('', line)
+        if DOCUMENT.match(text):
+            documents.append((i, []))
+        if documents:
+            documents[-1][1].append(text)
         m = EXPECT.search(text)
         if m:
             kind = m['kind']
@@ -93,44 +142,22 @@ def main():
                 problems.setdefault(kind, []).append(i)
         if args.expect_end and re.match(r'^cnxx-guest: end %s status' % re.escape(args.expect_end), line):
             ended = True
-        m = SUBTEST.match(line)
-        if m:
-            subtest[level_of(m['indent']) ] = m['name'].strip()
-            continue
-        m = RESULT.match(line)
-        if not m:
-            continue
-        lvl = level_of(m['indent'])
-        leaf = not pending.get(lvl, False)
-        pending[lvl] = False
-        for l in list(pending):
-            if l > lvl:
-                pending[l] = False
-        for l in range(lvl):
-            pending[l] = True
-        if not leaf:
-            continue
-        directive = (m['directive'] or '').upper()
-        path = '/'.join([subtest[l] for l in range(1, lvl + 1) if l in subtest] + [m['name']])
-        if directive == 'SKIP':
-            skipped += 1
-        elif m['ok'] == 'ok':
-            passed += 1
-        else:
-            failed += 1
-            failures.append((path, i))
 
+    counts, failures = kunit_parse(args.kunit, documents)
+    passed, failed, skipped = counts['passed'], counts['failed'], counts['skipped']
+    if not documents:
+        failed += 1
+        failures.append(('no KTAP output', []))
     if expect:
         expected_failures.append((f'expected {expect[0]} report: no end marker', expect[1]))
     prefix = f'[{args.name}] ' if args.name else ''
     for what, i in expected_failures:
         failed += 1
         print(f'{prefix}FAIL {what}, at log line {i + 1}')
-    for path, i in failures:
+    for path, context in failures:
         print(f'{prefix}FAIL {path}')
-        for ctx in lines[max(0, i - 8):i]:
-            if ctx.strip().startswith('#') and not ctx.strip().startswith('# Subtest'):
-                print(f'{prefix}    {ctx.strip()}')
+        for ctx in context:
+            print(f'{prefix}    {ctx.strip()}')
     for kind, where in problems.items():
         failed += 1
         print(f'{prefix}FAIL kernel reported {kind} ({len(where)} lines), first at log line {where[0] + 1}:')

@@ -82,4 +82,4 @@ grep -cE "$results" "$logf" >"$count" || true
 log "VM finished in $((SECONDS - start)) s (qemu status $rc)"
 cat "$checks" >>"$logf"
 [ $rc -eq 124 ] && echo "[$kernel-$flavor] FAIL VM timed out after $timeout s"
-python3 "$CNXX_ROOT/scripts/ktap.py" "$logf" --name "$kernel-$flavor" --expect-end "$job"
+python3 "$CNXX_ROOT/scripts/ktap.py" "$logf" --kunit "$ksrc/tools/testing/kunit" --name "$kernel-$flavor" --expect-end "$job"

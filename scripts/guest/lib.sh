@@ -1,7 +1,8 @@
 # Helpers for guest jobs (busybox sh). Source, do not run.
 #
-# Output is KTAP: each step prints its own KTAP indented as a subtest, then
-# "ok N step" or "not ok N step"; the host counts the leaves.
+# Output is KTAP: each step prints its own output indented (KTAP as a
+# subtest), then "ok N step" or "not ok N step"; the host parses it with
+# the kernel's KTAP parser.
 
 step_no=0
 step_counting=
@@ -35,10 +36,17 @@ step() {
 	shift
 	step_no=$((step_no + 1))
 	[ -z "$step_counting" ] || return 0
-	echo "    # Subtest: $name"
 	"$@" >/tmp/step.out 2>&1
 	rc=$?
-	sed 's/^/    /' /tmp/step.out
+	# A step that prints KTAP is a subtest: its version line comes first,
+	# then its name. Other output is the diagnostics of a leaf.
+	if head -n 1 /tmp/step.out | grep -q '^KTAP version'; then
+		echo "    $(head -n 1 /tmp/step.out)"
+		echo "    # Subtest: $name"
+		sed '1d; s/^/    /' /tmp/step.out
+	else
+		sed 's/^/    /' /tmp/step.out
+	fi
 	if [ $rc -eq 0 ]; then
 		echo "ok $step_no $name"
 	else
@@ -65,15 +73,23 @@ expect_eq() {
 	fi
 }
 
-# kunit_results MODULE: loads a KUnit module and prints every suite's KTAP.
+# kunit_results MODULE: loads a KUnit module and prints its suites as one
+# KTAP document. debugfs holds one document per suite, each numbered 1..1:
+# their headers are dropped and the suites numbered in turn.
 kunit_results() {
 	insmod "$1" || return 1
-	found=0
+	n=0
+	for f in /sys/kernel/debug/kunit/*/results; do
+		[ -f "$f" ] && n=$((n + 1))
+	done
+	echo "KTAP version 1"
+	echo "1..$n"
+	i=0
 	for f in /sys/kernel/debug/kunit/*/results; do
 		[ -f "$f" ] || continue
-		cat "$f"
-		found=1
+		i=$((i + 1))
+		sed -E -e '1,2d' -e "\$s/^(not ok|ok) 1 /\1 $i /" "$f"
 	done
 	rmmod "$(basename "$1" .ko)"
-	[ $found -eq 1 ]
+	[ $n -gt 0 ]
 }
