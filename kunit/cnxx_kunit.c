@@ -30,6 +30,7 @@
 #include <cnxx/connector.h>
 
 #include "core/cnxx_abi.h"
+#include "cntest.h"
 
 static_assert(sizeof(struct cb_id) == sizeof(struct cnxx_cb_id));
 
@@ -1837,16 +1838,6 @@ static void kt_api_cb(struct cn_msg *msg, struct netlink_skb_parms *nsp)
 {
 }
 
-static int kt_send_mult(struct cn_msg *msg, u16 len, u32 portid, u32 group,
-			gfp_t gfp)
-{
-#ifdef CNXX_HAVE_SEND_FILTER
-	return cn_netlink_send_mult(msg, len, portid, group, gfp, NULL, NULL);
-#else
-	return cn_netlink_send_mult(msg, len, portid, group, gfp);
-#endif
-}
-
 static struct cn_msg *kt_api_msg(struct kunit *test, u32 val, u16 len)
 {
 	struct cn_msg *msg;
@@ -1906,15 +1897,15 @@ static void kt_api_send_errors(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, cn_netlink_send(msg, 0, KT_API_GROUP,
 					      GFP_KERNEL), -ESRCH);
 	KUNIT_EXPECT_EQ(test, cn_netlink_send(msg, 0, 0, GFP_KERNEL), -ENODEV);
-	KUNIT_EXPECT_EQ(test, kt_send_mult(msg, 8, 0, KT_API_GROUP,
-					   GFP_KERNEL), -ESRCH);
+	KUNIT_EXPECT_EQ(test, cntest_send_mult(msg, 8, 0, KT_API_GROUP,
+					       GFP_KERNEL), -ESRCH);
 
 	/* 12 bytes after a header that says 8; 4 after one that says 8 */
 	big->len = 8;
-	KUNIT_EXPECT_EQ(test, kt_send_mult(big, 12, 0, KT_API_GROUP,
-					   GFP_KERNEL), -EINVAL);
-	KUNIT_EXPECT_EQ(test, kt_send_mult(msg, 4, 0, KT_API_GROUP,
-					   GFP_KERNEL), -EINVAL);
+	KUNIT_EXPECT_EQ(test, cntest_send_mult(big, 12, 0, KT_API_GROUP,
+					       GFP_KERNEL), -EINVAL);
+	KUNIT_EXPECT_EQ(test, cntest_send_mult(msg, 4, 0, KT_API_GROUP,
+					       GFP_KERNEL), -EINVAL);
 
 	/* Registered: group 0 routes to group KT_API_IDX, where nobody is. */
 	KUNIT_ASSERT_EQ(test, cn_add_callback(&kt_api_ids[1], "cnxx_kunit",

@@ -38,6 +38,7 @@
 #include <linux/string.h>
 #include <linux/uaccess.h>
 
+#include "cntest.h"
 #include "cnxx_stressproto.h"
 
 #define STRESS_MAX_THREADS	8
@@ -215,17 +216,6 @@ static void stress_account(unsigned int kind, int rc)
 		break;
 	}
 	atomic64_inc(&stress_tx_cnt[kind][r]);
-}
-
-/* The only place that knows both signatures of cn_netlink_send_mult(). */
-static int stress_send_mult(struct cn_msg *msg, u16 len, u32 portid,
-			    u32 group, gfp_t gfp)
-{
-#ifdef CNXX_TESTMOD_SEND_MULT_FILTER
-	return cn_netlink_send_mult(msg, len, portid, group, gfp, NULL, NULL);
-#else
-	return cn_netlink_send_mult(msg, len, portid, group, gfp);
-#endif
 }
 
 /* A small message for a broadcast; @buf holds a cn_msg and 8 data bytes. */
@@ -480,7 +470,7 @@ static int stress_sender(void *arg)
 			/* records are packed: cn_msg, 8 data bytes, ... */
 			for (k = 0; k < ARRAY_SIZE(rec); k++)
 				stress_fill(&rec[k], STRESS_VAL_B_MULT);
-			rc = stress_send_mult(&rec[0].msg,
+			rc = cntest_send_mult(&rec[0].msg,
 					      sizeof(rec) - sizeof(rec[0].msg),
 					      0, STRESS_IDX, GFP_KERNEL);
 			stress_account(STRESS_VAL_B_MULT - STRESS_B_FIRST, rc);
@@ -642,7 +632,7 @@ static int stress_fault_send_one(void)
 		return rc;
 	stress_fill(&rec[0], STRESS_VAL_B_MULT);
 	stress_fill(&rec[1], STRESS_VAL_B_MULT);
-	rc = stress_send_mult(&rec[0].msg, sizeof(rec) - sizeof(rec[0].msg),
+	rc = cntest_send_mult(&rec[0].msg, sizeof(rec) - sizeof(rec[0].msg),
 			      0, STRESS_IDX, GFP_KERNEL);
 	stress_account(STRESS_VAL_B_MULT - STRESS_B_FIRST, rc);
 	return rc;

@@ -31,6 +31,7 @@
 #include <cnxx/connector.h>
 #endif
 
+#include "cntest.h"
 #include "cnxx_testproto.h"
 
 #define TESTMOD_MAX_DYN		64
@@ -54,17 +55,6 @@ static DECLARE_COMPLETION(testmod_timer_done);
 static struct cn_msg *testmod_timer_msg;
 static const struct cnxx_test_cmd *testmod_timer_cmd;
 static struct cnxx_test_result *testmod_timer_res;
-
-/* The only place that knows the two signatures of cn_netlink_send_mult. */
-static int testmod_send_mult(struct cn_msg *msg, u16 len, u32 portid,
-			     u32 group, gfp_t gfp)
-{
-#ifdef CNXX_TESTMOD_SEND_MULT_FILTER
-	return cn_netlink_send_mult(msg, len, portid, group, gfp, NULL, NULL);
-#else
-	return cn_netlink_send_mult(msg, len, portid, group, gfp);
-#endif
-}
 
 static void testmod_fill(struct cn_msg *msg)
 {
@@ -197,8 +187,8 @@ static int testmod_op_send_mult(const struct cnxx_test_cmd *cmd,
 		testmod_fill(m);
 	}
 
-	rc = testmod_send_mult((struct cn_msg *)buf, len, cmd->portid,
-			       cmd->group, GFP_KERNEL);
+	rc = cntest_send_mult((struct cn_msg *)buf, len, cmd->portid,
+			      cmd->group, GFP_KERNEL);
 	kfree(buf);
 	res->rc[0] = rc;
 	res->nrc = 1;

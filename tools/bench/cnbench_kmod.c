@@ -11,6 +11,8 @@
 #include <linux/connector.h>
 #include <linux/module.h>
 
+#include "cntest.h"
+
 #define CNBENCH_KIND CNBENCH_KIND_CONNECTOR
 #include "cnbench_kern.h"
 
@@ -28,15 +30,10 @@ static int cnbench_send(struct cn_msg *msg, u32 portid, u32 group, gfp_t gfp)
 	return cn_netlink_send(msg, portid, group, gfp);
 }
 
-/* cn_netlink_send_mult() takes a filter and its data since 6.6. */
 static int cnbench_send_mult(struct cn_msg *msg, u16 len, u32 portid,
 			     u32 group, gfp_t gfp)
 {
-#ifdef CNBENCH_SEND_FILTER
-	return cn_netlink_send_mult(msg, len, portid, group, gfp, NULL, NULL);
-#else
-	return cn_netlink_send_mult(msg, len, portid, group, gfp);
-#endif
+	return cntest_send_mult(msg, len, portid, group, gfp);
 }
 
 static void cnbench_cmd_cb(struct cn_msg *msg, struct netlink_skb_parms *nsp)
