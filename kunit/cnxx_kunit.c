@@ -1817,8 +1817,7 @@ static struct kunit_suite kt_notify_suite = {
 
 /* Ids far above the groups, so group-0 sends reach no listener. */
 #define KT_API_IDX	0x434e5854
-/* A valid group that nothing in the test guest listens to. */
-#define KT_API_GROUP	(CN_NETLINK_USERS + 0xe)
+#define KT_API_GROUP	CNTEST_GROUP_UNHEARD
 
 static const struct cb_id kt_api_ids[] = {
 	{ KT_API_IDX, 1 }, { KT_API_IDX, 2 }, { KT_API_IDX, 3 },

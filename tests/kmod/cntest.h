@@ -9,6 +9,8 @@
 
 #include <linux/connector.h>
 
+#include "cntest_ids.h"
+
 /*
  * cn_netlink_send_mult() with no filter: kernels from 6.6 on take a filter
  * function and its data (CNXX_HAVE_SEND_FILTER, from scripts/Kbuild.probe).

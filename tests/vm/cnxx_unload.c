@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * cnxx_unload - callbacks that an unload must wait for, without letting a
- * sender hold it (driven by the cnunload program):
- *   {18,1} removes its own id, then keeps running for 800 ms: rmmod's
- *          cn_del_callback() of the same id must wait for it.
- *   {18,2} answers every message with 4 KiB by a blocking unicast to the
- *          sender, as the connector documentation's example does: a sender
- *          that never reads must not hold rmmod.
+ * sender hold it (driven by the cnunload program; ids in cnxx_unloadproto.h):
+ *   SELFDEL removes its own id, then keeps running for 800 ms: rmmod's
+ *           cn_del_callback() of the same id must wait for it.
+ *   REPLY   answers every message with 4 KiB by a blocking unicast to the
+ *           sender, as the connector documentation's example does: a
+ *           sender that never reads must not hold rmmod.
  * Uses only the public connector API. At exit it logs what its replies
  * cost, for the test to report.
  */
