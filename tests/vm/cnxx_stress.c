@@ -165,10 +165,6 @@ struct stress_dyn {
 
 static struct stress_dyn stress_dyn[STRESS_NDYN];
 
-static const struct cb_id stress_sink_id = { STRESS_IDX, STRESS_VAL_SINK };
-static const struct cb_id stress_ctrl_id = { STRESS_IDX, STRESS_VAL_CTRL };
-static const struct cb_id stress_echo_id = { STRESS_IDX, STRESS_VAL_ECHO };
-
 /* Callbacks take it sometimes, as drivers serialise on a device lock. */
 static DEFINE_MUTEX(stress_cb_lock);
 
@@ -733,6 +729,13 @@ static int stress_stats_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(stress_stats);
 
+/* The control callback last, and removed first: it adds dynamic ids. */
+static const struct cntest_cb stress_cbs[] = {
+	{ { STRESS_IDX, STRESS_VAL_SINK }, "cnxx_stress", stress_sink_cb },
+	{ { STRESS_IDX, STRESS_VAL_ECHO }, "cnxx_stress", stress_echo_cb },
+	{ { STRESS_IDX, STRESS_VAL_CTRL }, "cnxx_stress", stress_ctrl_cb },
+};
+
 static int __init stress_init(void)
 {
 	unsigned int i;
@@ -746,15 +749,9 @@ static int __init stress_init(void)
 	hrtimer_init(&stress_timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_SOFT);
 	stress_timer.function = stress_timer_fn;
 
-	rc = cn_add_callback(&stress_sink_id, "cnxx_stress", stress_sink_cb);
+	rc = cntest_add_callbacks(stress_cbs, ARRAY_SIZE(stress_cbs));
 	if (rc)
 		return rc;
-	rc = cn_add_callback(&stress_echo_id, "cnxx_stress", stress_echo_cb);
-	if (rc)
-		goto err_sink;
-	rc = cn_add_callback(&stress_ctrl_id, "cnxx_stress", stress_ctrl_cb);
-	if (rc)
-		goto err_echo;
 
 	stress_dir = debugfs_create_dir("cnxx_stress", NULL);
 	debugfs_create_file("control", 0200, stress_dir, NULL,
@@ -762,12 +759,6 @@ static int __init stress_init(void)
 	debugfs_create_file("stats", 0444, stress_dir, NULL,
 			    &stress_stats_fops);
 	return 0;
-
-err_echo:
-	cn_del_callback(&stress_echo_id);
-err_sink:
-	cn_del_callback(&stress_sink_id);
-	return rc;
 }
 
 static void __exit stress_exit(void)
@@ -779,12 +770,10 @@ static void __exit stress_exit(void)
 	stress_stop_locked();
 	mutex_unlock(&stress_ctl_lock);
 	/* No control callback runs after this: nothing adds ids any more. */
-	cn_del_callback(&stress_ctrl_id);
+	cntest_del_callbacks(stress_cbs, ARRAY_SIZE(stress_cbs));
 	for (i = 0; i < STRESS_NDYN; i++)
 		if (stress_dyn[i].registered)
 			stress_del(&stress_dyn[i]);
-	cn_del_callback(&stress_echo_id);
-	cn_del_callback(&stress_sink_id);
 }
 
 module_init(stress_init);

@@ -37,10 +37,6 @@
 #define TESTMOD_MAX_DYN		64
 #define TESTMOD_MAX_NOTIFY	8
 
-static const struct cb_id testmod_echo_id = { TEST_IDX, TEST_VAL_ECHO };
-static const struct cb_id testmod_cmd_id = { TEST_IDX, TEST_VAL_CMD };
-static const struct cb_id testmod_sink_id = { TEST_IDX, TEST_VAL_SINK };
-
 static atomic_t testmod_cnt[CNXX_TEST_NCOUNTERS];
 
 /* Serialises commands; protects everything below. */
@@ -366,7 +362,7 @@ static void testmod_cmd(struct cn_msg *msg, struct netlink_skb_parms *nsp)
 	}
 	atomic_inc(&testmod_cnt[CNXX_TEST_CNT_CMDS]);
 
-	reply->id = testmod_cmd_id;
+	reply->id = msg->id;
 	reply->seq = msg->seq;
 	reply->ack = msg->seq + 1;
 	reply->len = sizeof(*res);
@@ -376,41 +372,30 @@ static void testmod_cmd(struct cn_msg *msg, struct netlink_skb_parms *nsp)
 	kfree(reply);
 }
 
+/*
+ * Commands last: once they arrive, everything else is in place; and
+ * removed first, so that nothing adds ids or arms the timer afterwards.
+ */
+static const struct cntest_cb testmod_cbs[] = {
+	{ { TEST_IDX, TEST_VAL_ECHO }, "cnxx_test_echo", testmod_echo },
+	{ { TEST_IDX, TEST_VAL_SINK }, "cnxx_test_sink", testmod_sink },
+	{ { TEST_IDX, TEST_VAL_CMD }, "cnxx_test_cmd", testmod_cmd },
+};
+
 static int __init testmod_init(void)
 {
 	int err;
 
 	timer_setup(&testmod_timer, testmod_timer_fn, 0);
-
-	err = cn_add_callback(&testmod_echo_id, "cnxx_test_echo",
-			      testmod_echo);
+	err = cntest_add_callbacks(testmod_cbs, ARRAY_SIZE(testmod_cbs));
 	if (err)
-		goto err_echo;
-	err = cn_add_callback(&testmod_sink_id, "cnxx_test_sink",
-			      testmod_sink);
-	if (err)
-		goto err_sink;
-	/* Last: once commands arrive, everything else is in place. */
-	err = cn_add_callback(&testmod_cmd_id, "cnxx_test_cmd", testmod_cmd);
-	if (err)
-		goto err_cmd;
-	return 0;
-
-err_cmd:
-	cn_del_callback(&testmod_sink_id);
-err_sink:
-	cn_del_callback(&testmod_echo_id);
-err_echo:
-	pr_err("cn_add_callback failed: %d\n", err);
+		pr_err("cn_add_callback failed: %d\n", err);
 	return err;
 }
 
 static void __exit testmod_exit(void)
 {
-	/* Commands first: nothing adds ids or arms the timer afterwards. */
-	cn_del_callback(&testmod_cmd_id);
-	cn_del_callback(&testmod_sink_id);
-	cn_del_callback(&testmod_echo_id);
+	cntest_del_callbacks(testmod_cbs, ARRAY_SIZE(testmod_cbs));
 
 	/*
 	 * No command runs any more, so no lock: holding testmod_lock, which
