@@ -237,29 +237,26 @@ static int testmod_op_unregister(const struct cnxx_test_cmd *cmd)
 static u32 testmod_notify[TESTMOD_MAX_NOTIFY][5];
 static unsigned int testmod_nnotify;
 
+/* One idx range, one val range; the request is copied, so the stack will do. */
 static int testmod_notify_request(const u32 *range, u32 group)
 {
-	size_t size = sizeof(struct cn_ctl_msg) +
-		      2 * sizeof(struct cn_notify_req);
-	struct cn_notify_req *req;
-	struct cn_ctl_msg *ctl;
-	int err;
+	struct {
+		struct cn_ctl_msg ctl;
+		struct cn_notify_req req[2];
+	} r = {
+		.ctl = {
+			.idx_notify_num = 1,
+			.val_notify_num = 1,
+			.group = group,
+			.len = sizeof(r.req),
+		},
+		.req = {
+			{ .first = range[0], .range = range[1] },
+			{ .first = range[2], .range = range[3] },
+		},
+	};
 
-	ctl = kzalloc(size, GFP_KERNEL);
-	if (!ctl)
-		return -ENOMEM;
-	ctl->idx_notify_num = 1;
-	ctl->val_notify_num = 1;
-	ctl->group = group;
-	ctl->len = 2 * sizeof(*req);
-	req = (struct cn_notify_req *)ctl->data;
-	req[0].first = range[0];
-	req[0].range = range[1];
-	req[1].first = range[2];
-	req[1].range = range[3];
-	err = cnxx_notify_request(ctl, size);
-	kfree(ctl);
-	return err;
+	return cnxx_notify_request(&r.ctl, sizeof(r));
 }
 
 static int testmod_op_notify(const struct cnxx_test_cmd *cmd)
