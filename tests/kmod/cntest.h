@@ -2,14 +2,16 @@
 /*
  * What the kernel test and bench modules share (kunit/, tests/vm/,
  * tools/bench/): the one place that knows both signatures of
- * cn_netlink_send_mult(), and tables of callbacks added and removed
- * together. Public connector API only, so that a module using it still
- * loads with the kernel's cn.ko.
+ * cn_netlink_send_mult(), tables of callbacks added and removed together,
+ * and module parameters that state their default once. Public connector
+ * API only, so that a module using it still loads with the kernel's cn.ko.
  */
 #ifndef CNTEST_H
 #define CNTEST_H
 
 #include <linux/connector.h>
+#include <linux/moduleparam.h>
+#include <linux/stringify.h>
 
 #include "cntest_ids.h"
 
@@ -62,5 +64,11 @@ static inline int cntest_add_callbacks(const struct cntest_cb *cbs,
 	}
 	return 0;
 }
+
+/* A read-only uint parameter whose description ends with its default. */
+#define CNTEST_UINT_PARAM(name, def, desc)				\
+	static unsigned int name = def;					\
+	module_param(name, uint, 0444);					\
+	MODULE_PARM_DESC(name, desc " (default " __stringify(def) ")")
 
 #endif /* CNTEST_H */

@@ -42,25 +42,15 @@
 #include "cnxx_stressproto.h"
 
 #define STRESS_MAX_THREADS	8
+#define STRESS_AT_MOST		", at most " __stringify(STRESS_MAX_THREADS)
 /* id used by the systematic fault walk; not among the dynamic ids */
 #define STRESS_VAL_FAULT	50
 #define STRESS_FAULT_MAX_POINTS	256
 
-static unsigned int registrars = 2;
-module_param(registrars, uint, 0444);
-MODULE_PARM_DESC(registrars, "kthreads adding and removing ids (default 2, at most 8)");
-
-static unsigned int senders = 1;
-module_param(senders, uint, 0444);
-MODULE_PARM_DESC(senders, "kthreads sending broadcasts (default 1, at most 8)");
-
-static unsigned int timer_us = 1000;
-module_param(timer_us, uint, 0444);
-MODULE_PARM_DESC(timer_us, "period of the softirq sender in us, 0 for none (default 1000)");
-
-static unsigned int gap_us = 300;
-module_param(gap_us, uint, 0444);
-MODULE_PARM_DESC(gap_us, "pause of the kthreads between operations in us (default 300)");
+CNTEST_UINT_PARAM(registrars, 2, "kthreads adding and removing ids" STRESS_AT_MOST);
+CNTEST_UINT_PARAM(senders, 1, "kthreads sending broadcasts" STRESS_AT_MOST);
+CNTEST_UINT_PARAM(timer_us, 1000, "period of the softirq sender in us, 0 for none");
+CNTEST_UINT_PARAM(gap_us, 300, "pause of the kthreads between operations in us");
 
 enum stress_counter {
 	SC_ADD_OK,
