@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * KUnit suites for cnxx: private cores through the core ABI (registry,
- * receive walk, send routing, unregister, notifications) and the live
- * module's exported connector API. Load after cnxx.ko; the suites run on
- * load and their results are in /sys/kernel/debug/kunit/.
+ * KUnit suites for cnxx: what needs the kernel. Private cores through the
+ * core ABI - the receive walk, send_mult records and notification requests
+ * in exact-size kmalloc() buffers, so that KASAN reports a read past their
+ * end, and removal against calls running in other kthreads - and the live
+ * module's exported connector API. What needs no kernel is tested on the
+ * host (tests/host). Load after cnxx.ko; the suites run on load and their
+ * results are in /sys/kernel/debug/kunit/.
  *
  * Every wait is bounded, so a core that deadlocks fails a case instead of
- * hanging the module load. Receive buffers are exact-size kmalloc()
- * allocations, so KASAN reports a walk that reads past their end.
+ * hanging the module load.
  */
 #include <kunit/test.h>
 #include <linux/atomic.h>
@@ -24,7 +26,6 @@
 #include <linux/spinlock.h>
 #include <linux/string.h>
 #include <linux/timer.h>
-#include <linux/wait.h>
 #include <net/netlink.h>
 
 #include <cnxx/connector.h>
@@ -43,7 +44,6 @@ static_assert(sizeof(struct cb_id) == sizeof(struct cnxx_cb_id));
 
 #define KT_MAX_ACKS	16
 #define KT_MAX_CALLS	16
-#define KT_MAX_NOTES	16
 #define KT_MAX_THREADS	4
 #define KT_MAX_BUFS	8
 #define KT_MAX_INFOS	16
@@ -54,8 +54,6 @@ static_assert(sizeof(struct cb_id) == sizeof(struct cnxx_cb_id));
 #define KT_BLOCK_TIMEOUT msecs_to_jiffies(10000)
 /* How long a case's threads may take to end before its state is leaked. */
 #define KT_EXIT_TIMEOUT	msecs_to_jiffies(15000)
-/* Time given to a notification that must not come. */
-#define KT_SETTLE_MS	100
 
 /* Marked slow where KUnit knows the attribute (6.6+), to quiet its note. */
 #ifdef KUNIT_CASE_SLOW
@@ -80,15 +78,6 @@ struct kt_call {
 	void *sender;
 };
 
-struct kt_note {
-	struct cb_id id;
-	u32 seq;
-	u32 ack;
-	u16 len;
-	size_t size;
-	u32 group;
-};
-
 struct kt_fix;
 
 struct kt_thread {
@@ -110,16 +99,11 @@ struct kt_fix {
 	struct netlink_skb_parms sender;	/* the fake sender: all zero */
 	int rx_token;				/* its address is the @rx */
 
-	spinlock_t lock;			/* acks, calls, notes */
-	wait_queue_head_t wq;
+	spinlock_t lock;			/* acks, calls */
 	unsigned int nacks;
 	unsigned int ncalls;
-	unsigned int nnotes;
 	struct kt_ack acks[KT_MAX_ACKS];
 	struct kt_call calls[KT_MAX_CALLS];
-	struct kt_note notes[KT_MAX_NOTES];
-	bool capable;
-	void *capable_sender;
 
 	/* cnxx_unregister */
 	struct completion entered;
@@ -154,36 +138,16 @@ static void kt_op_ack(void *ctx, void *rx, const void *nlh, int err)
 	spin_unlock(&fix->lock);
 }
 
+/* No case registers an id that a stored request matches. */
 static int kt_op_notify(void *ctx, const void *msg, size_t size, u32 group)
 {
-	struct kt_fix *fix = ctx;
-	const struct cn_msg *m = msg;
-	struct kt_note *n;
-
-	spin_lock(&fix->lock);
-	if (fix->nnotes < KT_MAX_NOTES) {
-		n = &fix->notes[fix->nnotes];
-		n->size = size;
-		n->group = group;
-		if (size >= sizeof(*m)) {
-			n->id = m->id;
-			n->seq = m->seq;
-			n->ack = m->ack;
-			n->len = m->len;
-		}
-	}
-	fix->nnotes++;
-	spin_unlock(&fix->lock);
-	wake_up(&fix->wq);
 	return 0;
 }
 
+/* No case sends a control request through the receive path. */
 static bool kt_op_capable(void *ctx, void *sender)
 {
-	struct kt_fix *fix = ctx;
-
-	WRITE_ONCE(fix->capable_sender, sender);
-	return READ_ONCE(fix->capable);
+	return false;
 }
 
 static const struct cnxx_core_ops kt_ops = {
@@ -203,7 +167,6 @@ static int kt_fix_init(struct kunit *test)
 		return -ENOMEM;
 	fix->test = test;
 	spin_lock_init(&fix->lock);
-	init_waitqueue_head(&fix->wq);
 	init_completion(&fix->entered);
 	init_completion(&fix->release);
 	init_completion(&fix->del_started);
@@ -506,237 +469,6 @@ static void kt_rx_bounded(struct kunit *test, struct kt_fix *fix, void *buf,
 			      "cnxx_core_receive() did not return");
 }
 
-static bool kt_wait_notes(struct kt_fix *fix, unsigned int n)
-{
-	return wait_event_timeout(fix->wq, READ_ONCE(fix->nnotes) >= n,
-				  KT_TIMEOUT) != 0;
-}
-
-/* ---------------------------------------------------------------------- */
-/* cnxx_registry                                                          */
-/* ---------------------------------------------------------------------- */
-
-static void kt_reg_add_del(struct kunit *test)
-{
-	struct kt_fix *fix = test->priv;
-	const struct cnxx_cb_info *info;
-	struct kt_infos *l;
-
-	KUNIT_ASSERT_EQ(test, kt_add(fix, 1, 2, "one", kt_record_cb), 0);
-	KUNIT_EXPECT_EQ(test, kt_stats(fix).callbacks, 1ULL);
-	l = kt_list(test, fix);
-	KUNIT_ASSERT_EQ(test, l->n, 1U);
-	info = kt_find(l, 1, 2);
-	KUNIT_ASSERT_NOT_NULL(test, info);
-	KUNIT_EXPECT_STREQ(test, info->name, "one");
-	KUNIT_EXPECT_EQ(test, info->group, 1U);
-	KUNIT_EXPECT_EQ(test, info->delivered, 0ULL);
-
-	KUNIT_EXPECT_EQ(test, kt_del(fix, 1, 2), 0);
-	KUNIT_EXPECT_EQ(test, kt_stats(fix).callbacks, 0ULL);
-	KUNIT_EXPECT_EQ(test, kt_list(test, fix)->n, 0U);
-	/* The id is free again. */
-	KUNIT_EXPECT_EQ(test, kt_add(fix, 1, 2, "one", kt_record_cb), 0);
-}
-
-static void kt_reg_rejects(struct kunit *test)
-{
-	struct kt_fix *fix = test->priv;
-	struct cnxx_cb_id id;
-	struct kt_infos *l;
-
-	KUNIT_ASSERT_EQ(test, kt_add(fix, 3, 4, "first", kt_record_cb), 0);
-	KUNIT_EXPECT_EQ(test, kt_add(fix, 3, 4, "second", kt_record_cb),
-			-EINVAL);
-	KUNIT_EXPECT_EQ(test, kt_add(fix, CN_IDX_CONNECTOR, CN_VAL_CONNECTOR,
-				     "control", kt_record_cb), -EINVAL);
-	id = kt_id(5, 5);
-	KUNIT_EXPECT_EQ(test, cnxx_core_add(fix->core, &id, NULL,
-					    (cnxx_callback_t)kt_record_cb),
-			-EINVAL);
-	KUNIT_EXPECT_EQ(test, cnxx_core_add(fix->core, &id, "nocb", NULL),
-			-EINVAL);
-
-	KUNIT_EXPECT_EQ(test, kt_stats(fix).callbacks, 1ULL);
-	l = kt_list(test, fix);
-	KUNIT_ASSERT_EQ(test, l->n, 1U);
-	KUNIT_EXPECT_EQ(test, l->info[0].id.idx, 3U);
-	KUNIT_EXPECT_EQ(test, l->info[0].id.val, 4U);
-	KUNIT_EXPECT_STREQ(test, l->info[0].name, "first");
-}
-
-static void kt_reg_del_unknown(struct kunit *test)
-{
-	struct kt_fix *fix = test->priv;
-
-	KUNIT_EXPECT_EQ(test, kt_del(fix, 5, 5), -ENOENT);
-	KUNIT_ASSERT_EQ(test, kt_add(fix, 5, 5, "five", kt_record_cb), 0);
-	KUNIT_EXPECT_EQ(test, kt_del(fix, 5, 6), -ENOENT);
-	KUNIT_EXPECT_EQ(test, kt_del(fix, 6, 5), -ENOENT);
-	KUNIT_EXPECT_EQ(test, kt_stats(fix).callbacks, 1ULL);
-	KUNIT_EXPECT_EQ(test, kt_del(fix, 5, 5), 0);
-	KUNIT_EXPECT_EQ(test, kt_del(fix, 5, 5), -ENOENT);
-}
-
-static void kt_reg_name_truncated(struct kunit *test)
-{
-	static const char long_name[] =
-		"0123456789abcdefghijklmnopqrstuvwxyzABCD";	/* 40 chars */
-	static const char name31[] = "0123456789abcdefghijklmnopqrstu";
-	struct kt_fix *fix = test->priv;
-	const struct cnxx_cb_info *info;
-	struct kt_infos *l;
-
-	KUNIT_ASSERT_EQ(test, kt_add(fix, 7, 1, long_name, kt_record_cb), 0);
-	KUNIT_ASSERT_EQ(test, kt_add(fix, 7, 2, name31, kt_record_cb), 0);
-	KUNIT_ASSERT_EQ(test, kt_add(fix, 7, 3, "", kt_record_cb), 0);
-	l = kt_list(test, fix);
-	KUNIT_ASSERT_EQ(test, l->n, 3U);
-
-	info = kt_find(l, 7, 1);
-	KUNIT_ASSERT_NOT_NULL(test, info);
-	KUNIT_EXPECT_EQ(test, strnlen(info->name, CNXX_NAME_LEN),
-			(size_t)CNXX_NAME_LEN - 1);
-	KUNIT_EXPECT_EQ(test, memcmp(info->name, long_name, CNXX_NAME_LEN - 1),
-			0);
-	info = kt_find(l, 7, 2);
-	KUNIT_ASSERT_NOT_NULL(test, info);
-	KUNIT_EXPECT_STREQ(test, info->name, name31);
-	info = kt_find(l, 7, 3);
-	KUNIT_ASSERT_NOT_NULL(test, info);
-	KUNIT_EXPECT_STREQ(test, info->name, "");
-}
-
-static void kt_expect_order(struct kunit *test, struct kt_fix *fix,
-			    const u32 *idx, unsigned int n)
-{
-	struct kt_infos *l = kt_list(test, fix);
-	unsigned int i;
-
-	KUNIT_ASSERT_EQ(test, l->n, n);
-	for (i = 0; i < n; i++)
-		KUNIT_EXPECT_EQ_MSG(test, l->info[i].id.idx, idx[i],
-				    "position %u", i);
-}
-
-static void kt_reg_order(struct kunit *test)
-{
-	static const u32 first[] = { 30, 10, 20, 5 };
-	static const u32 after_del[] = { 30, 20, 5 };
-	static const u32 after_readd[] = { 30, 20, 5, 10 };
-	struct kt_fix *fix = test->priv;
-	unsigned int i;
-
-	for (i = 0; i < ARRAY_SIZE(first); i++)
-		KUNIT_ASSERT_EQ(test, kt_add(fix, first[i], 100 - i, "ord",
-					     kt_record_cb), 0);
-	kt_expect_order(test, fix, first, ARRAY_SIZE(first));
-	KUNIT_ASSERT_EQ(test, kt_del(fix, 10, 99), 0);
-	kt_expect_order(test, fix, after_del, ARRAY_SIZE(after_del));
-	KUNIT_ASSERT_EQ(test, kt_add(fix, 10, 99, "ord", kt_record_cb), 0);
-	kt_expect_order(test, fix, after_readd, ARRAY_SIZE(after_readd));
-}
-
-#define KT_MANY		10000
-#define KT_MANY_BASE	1000
-
-struct kt_seq_check {
-	unsigned int n;
-	unsigned int bad;
-};
-
-static void kt_seq_visit(void *arg, const struct cnxx_cb_info *info)
-{
-	struct kt_seq_check *c = arg;
-
-	if (info->id.idx != KT_MANY_BASE + c->n ||
-	    info->id.val != (c->n ^ 0x5a5a) || info->group != info->id.idx)
-		c->bad++;
-	c->n++;
-}
-
-static void kt_reg_many(struct kunit *test)
-{
-	struct kt_fix *fix = test->priv;
-	struct kt_seq_check check = { 0 };
-	unsigned int i, add_err = 0, route_err = 0, del_err = 0;
-	struct cn_msg *msg;
-	u32 dst;
-
-	msg = kt_buf(fix, sizeof(*msg));
-	KUNIT_ASSERT_NOT_NULL(test, msg);
-
-	for (i = 0; i < KT_MANY; i++)
-		if (kt_add(fix, KT_MANY_BASE + i, i ^ 0x5a5a, "many",
-			   kt_record_cb))
-			add_err++;
-	KUNIT_ASSERT_EQ(test, add_err, 0U);
-	KUNIT_EXPECT_EQ(test, kt_stats(fix).callbacks, (u64)KT_MANY);
-
-	cnxx_core_for_each(fix->core, kt_seq_visit, &check);
-	KUNIT_EXPECT_EQ(test, check.n, KT_MANY);
-	KUNIT_EXPECT_EQ(test, check.bad, 0U);
-
-	for (i = 0; i < KT_MANY; i++) {
-		msg->id.idx = KT_MANY_BASE + i;
-		msg->id.val = i ^ 0x5a5a;
-		dst = 0;
-		if (cnxx_core_route(fix->core, msg, 0, 0, 0, &dst) ||
-		    dst != KT_MANY_BASE + i)
-			route_err++;
-	}
-	KUNIT_EXPECT_EQ(test, route_err, 0U);
-
-	for (i = 0; i < KT_MANY; i++)
-		if (kt_del(fix, KT_MANY_BASE + i, i ^ 0x5a5a))
-			del_err++;
-	KUNIT_EXPECT_EQ(test, del_err, 0U);
-	KUNIT_EXPECT_EQ(test, kt_stats(fix).callbacks, 0ULL);
-}
-
-static void kt_reg_route_unknown(struct kunit *test)
-{
-	struct kt_fix *fix = test->priv;
-	struct cn_msg *msg;
-	u32 dst = 0;
-
-	msg = kt_buf(fix, sizeof(*msg));
-	KUNIT_ASSERT_NOT_NULL(test, msg);
-	KUNIT_ASSERT_EQ(test, kt_add(fix, 1, 1, "one", kt_record_cb), 0);
-
-	msg->id = (struct cb_id) { .idx = 1, .val = 2 };
-	KUNIT_EXPECT_EQ(test, cnxx_core_route(fix->core, msg, 0, 0, 0, &dst),
-			-ENODEV);
-	msg->id = (struct cb_id) { .idx = 2, .val = 1 };
-	KUNIT_EXPECT_EQ(test, cnxx_core_route(fix->core, msg, 0, 0, 0, &dst),
-			-ENODEV);
-	msg->id = (struct cb_id) { .idx = 1, .val = 1 };
-	KUNIT_EXPECT_EQ(test, cnxx_core_route(fix->core, msg, 0, 0, 0, &dst),
-			0);
-	KUNIT_EXPECT_EQ(test, dst, 1U);
-	KUNIT_ASSERT_EQ(test, kt_del(fix, 1, 1), 0);
-	KUNIT_EXPECT_EQ(test, cnxx_core_route(fix->core, msg, 0, 0, 0, &dst),
-			-ENODEV);
-}
-
-static struct kunit_case kt_registry_cases[] = {
-	KUNIT_CASE(kt_reg_add_del),
-	KUNIT_CASE(kt_reg_rejects),
-	KUNIT_CASE(kt_reg_del_unknown),
-	KUNIT_CASE(kt_reg_name_truncated),
-	KUNIT_CASE(kt_reg_order),
-	KUNIT_CASE(kt_reg_many),
-	KUNIT_CASE(kt_reg_route_unknown),
-	{}
-};
-
-static struct kunit_suite kt_registry_suite = {
-	.name = "cnxx_registry",
-	.init = kt_fix_init,
-	.exit = kt_fix_exit,
-	.test_cases = kt_registry_cases,
-};
-
 /* ---------------------------------------------------------------------- */
 /* cnxx_receive                                                           */
 /* ---------------------------------------------------------------------- */
@@ -1021,68 +753,6 @@ static struct cn_msg *kt_records(struct kunit *test, struct kt_fix *fix,
 	return (struct cn_msg *)buf;
 }
 
-static void kt_route_four_ways(struct kunit *test)
-{
-	static const u16 lens[] = { 4 };
-	struct kt_fix *fix = test->priv;
-	struct cn_msg *msg;
-	u16 len;
-	u32 dst;
-
-	KUNIT_ASSERT_EQ(test, kt_add(fix, 7, 1, "seven", kt_record_cb), 0);
-	msg = kt_records(test, fix, lens, 1, 0, NULL, &len);
-	KUNIT_ASSERT_EQ(test, len, 4);
-
-	dst = 0xdead;
-	KUNIT_EXPECT_EQ(test, cnxx_core_route(fix->core, msg, len, 0, 0, &dst),
-			0);
-	KUNIT_EXPECT_EQ(test, dst, 7U);
-	dst = 0xdead;
-	KUNIT_EXPECT_EQ(test, cnxx_core_route(fix->core, msg, len, 0, 3, &dst),
-			0);
-	KUNIT_EXPECT_EQ(test, dst, 3U);
-	dst = 0xdead;
-	KUNIT_EXPECT_EQ(test, cnxx_core_route(fix->core, msg, len, 1234, 0,
-					      &dst), 0);
-	KUNIT_EXPECT_EQ(test, dst, 0U);
-	dst = 0xdead;
-	KUNIT_EXPECT_EQ(test, cnxx_core_route(fix->core, msg, len, 1234, 3,
-					      &dst), 0);
-	KUNIT_EXPECT_EQ(test, dst, 3U);
-
-	/* Without a callback only the group-0 broadcast needs one. */
-	msg->id.val = 2;
-	KUNIT_EXPECT_EQ(test, cnxx_core_route(fix->core, msg, len, 0, 0, &dst),
-			-ENODEV);
-	dst = 0xdead;
-	KUNIT_EXPECT_EQ(test, cnxx_core_route(fix->core, msg, len, 0, 3, &dst),
-			0);
-	KUNIT_EXPECT_EQ(test, dst, 3U);
-	dst = 0xdead;
-	KUNIT_EXPECT_EQ(test, cnxx_core_route(fix->core, msg, len, 1234, 0,
-					      &dst), 0);
-	KUNIT_EXPECT_EQ(test, dst, 0U);
-}
-
-static void kt_route_multi(struct kunit *test)
-{
-	static const u16 lens[] = { 4, 0, 9 };
-	struct kt_fix *fix = test->priv;
-	struct cn_msg *msg;
-	u16 len;
-	u32 dst = 0;
-
-	KUNIT_ASSERT_EQ(test, kt_add(fix, 7, 1, "seven", kt_record_cb), 0);
-	msg = kt_records(test, fix, lens, ARRAY_SIZE(lens), 0, NULL, &len);
-	KUNIT_ASSERT_EQ(test, len, 4 + 2 * sizeof(struct cn_msg) + 9);
-	KUNIT_EXPECT_EQ(test, cnxx_core_route(fix->core, msg, len, 0, 3, &dst),
-			0);
-	KUNIT_EXPECT_EQ(test, dst, 3U);
-	KUNIT_EXPECT_EQ(test, cnxx_core_route(fix->core, msg, len, 0, 0, &dst),
-			0);
-	KUNIT_EXPECT_EQ(test, dst, 7U);
-}
-
 static void kt_route_bad_sizes(struct kunit *test)
 {
 	static const u16 three[] = { 4, 0, 9 };
@@ -1124,32 +794,8 @@ static void kt_route_bad_sizes(struct kunit *test)
 			-EINVAL);
 }
 
-static void kt_route_account(struct kunit *test)
-{
-	struct cnxx_cb_id known = kt_id(7, 1), unknown = kt_id(7, 2);
-	struct kt_fix *fix = test->priv;
-	const struct cnxx_cb_info *info;
-	struct cnxx_stats st;
-
-	KUNIT_ASSERT_EQ(test, kt_add(fix, 7, 1, "seven", kt_record_cb), 0);
-	cnxx_core_account_send(fix->core, &known, 0);
-	cnxx_core_account_send(fix->core, &unknown, 0);
-	cnxx_core_account_send(fix->core, &known, -ENOMEM);
-	cnxx_core_account_send(fix->core, &unknown, -EINVAL);
-
-	st = kt_stats(fix);
-	KUNIT_EXPECT_EQ(test, st.tx_messages, 2ULL);
-	KUNIT_EXPECT_EQ(test, st.tx_errors, 2ULL);
-	info = kt_find(kt_list(test, fix), 7, 1);
-	KUNIT_ASSERT_NOT_NULL(test, info);
-	KUNIT_EXPECT_EQ(test, info->send_errors, 1ULL);
-}
-
 static struct kunit_case kt_route_cases[] = {
-	KUNIT_CASE(kt_route_four_ways),
-	KUNIT_CASE(kt_route_multi),
 	KUNIT_CASE(kt_route_bad_sizes),
-	KUNIT_CASE(kt_route_account),
 	{}
 };
 
@@ -1509,131 +1155,6 @@ static struct cn_ctl_msg *kt_ctl(struct kunit *test, u32 group,
 static const struct cn_notify_req kt_idx[] = { { 100, 10 } };
 static const struct cn_notify_req kt_val[] = { { 1, 1 }, { 50, 10 } };
 
-/* idx [100,110) x val [1,2) and [50,60) to @group. */
-static int kt_request(struct kunit *test, struct kt_fix *fix, u32 group)
-{
-	struct cn_ctl_msg *ctl;
-	size_t size;
-
-	ctl = kt_ctl(test, group, kt_idx, 1, kt_val, 2, &size);
-	return cnxx_core_notify_request(fix->core, ctl, size);
-}
-
-static void kt_expect_note(struct kunit *test, struct kt_fix *fix,
-			   unsigned int i, u32 idx, u32 val, u32 ack,
-			   u32 group)
-{
-	const struct kt_note *n = &fix->notes[i];
-
-	KUNIT_ASSERT_LT(test, i, min_t(unsigned int, fix->nnotes,
-				       KT_MAX_NOTES));
-	KUNIT_EXPECT_EQ_MSG(test, n->size, sizeof(struct cn_msg), "note %u", i);
-	KUNIT_EXPECT_EQ_MSG(test, n->id.idx, idx, "note %u", i);
-	KUNIT_EXPECT_EQ_MSG(test, n->id.val, val, "note %u", i);
-	KUNIT_EXPECT_EQ_MSG(test, n->ack, ack, "note %u", i);
-	KUNIT_EXPECT_EQ_MSG(test, n->len, 0, "note %u", i);
-	KUNIT_EXPECT_EQ_MSG(test, n->group, group, "note %u", i);
-}
-
-static void kt_notify_add_del(struct kunit *test)
-{
-	struct kt_fix *fix = test->priv;
-	unsigned int i;
-
-	KUNIT_ASSERT_EQ(test, kt_request(test, fix, KT_GROUP), 0);
-	KUNIT_EXPECT_EQ(test, kt_stats(fix).notify_requests, 1ULL);
-
-	/* The corners of the ranges. */
-	KUNIT_ASSERT_EQ(test, kt_add(fix, 100, 1, "n", kt_record_cb), 0);
-	KUNIT_ASSERT_EQ(test, kt_add(fix, 109, 59, "n", kt_record_cb), 0);
-	KUNIT_ASSERT_EQ(test, kt_del(fix, 100, 1), 0);
-	KUNIT_ASSERT_EQ(test, kt_del(fix, 109, 59), 0);
-	KUNIT_ASSERT_TRUE_MSG(test, kt_wait_notes(fix, 4),
-			      "%u of 4 notifications", READ_ONCE(fix->nnotes));
-	msleep(KT_SETTLE_MS);
-	KUNIT_EXPECT_EQ(test, READ_ONCE(fix->nnotes), 4U);
-
-	kt_expect_note(test, fix, 0, 100, 1, CN_NOTIFY_REGISTERED, KT_GROUP);
-	kt_expect_note(test, fix, 1, 109, 59, CN_NOTIFY_REGISTERED, KT_GROUP);
-	kt_expect_note(test, fix, 2, 100, 1, CN_NOTIFY_UNREGISTERED, KT_GROUP);
-	kt_expect_note(test, fix, 3, 109, 59, CN_NOTIFY_UNREGISTERED,
-		       KT_GROUP);
-	for (i = 1; i < 4; i++)
-		KUNIT_EXPECT_GT_MSG(test, fix->notes[i].seq,
-				    fix->notes[i - 1].seq, "note %u", i);
-	KUNIT_EXPECT_EQ(test, kt_stats(fix).notify_sent, 4ULL);
-}
-
-static void kt_notify_outside(struct kunit *test)
-{
-	static const struct cnxx_cb_id out[] = {
-		{ 110, 1 }, { 99, 1 }, { 100, 0 }, { 100, 2 }, { 100, 49 },
-		{ 100, 60 }, { 105, 0xffffffff }, { 1, 55 },
-	};
-	struct kt_fix *fix = test->priv;
-	unsigned int i;
-
-	KUNIT_ASSERT_EQ(test, kt_request(test, fix, KT_GROUP), 0);
-	for (i = 0; i < ARRAY_SIZE(out); i++)
-		KUNIT_ASSERT_EQ(test, kt_add(fix, out[i].idx, out[i].val, "o",
-					     kt_record_cb), 0);
-	for (i = 0; i < ARRAY_SIZE(out); i++)
-		KUNIT_ASSERT_EQ(test, kt_del(fix, out[i].idx, out[i].val), 0);
-	/* Queued after the others: once it is here, they would be too. */
-	KUNIT_ASSERT_EQ(test, kt_add(fix, 105, 55, "in", kt_record_cb), 0);
-	KUNIT_ASSERT_TRUE(test, kt_wait_notes(fix, 1));
-	msleep(KT_SETTLE_MS);
-	KUNIT_EXPECT_EQ(test, READ_ONCE(fix->nnotes), 1U);
-	kt_expect_note(test, fix, 0, 105, 55, CN_NOTIFY_REGISTERED, KT_GROUP);
-}
-
-static void kt_notify_remove(struct kunit *test)
-{
-	static const struct cn_notify_req idx2[] = { { 200, 1 } };
-	static const struct cn_notify_req val2[] = { { 1, 1 } };
-	struct kt_fix *fix = test->priv;
-	struct cn_ctl_msg *ctl;
-	size_t size;
-
-	KUNIT_ASSERT_EQ(test, kt_request(test, fix, KT_GROUP), 0);
-	KUNIT_ASSERT_EQ(test, kt_add(fix, 101, 1, "n", kt_record_cb), 0);
-	KUNIT_ASSERT_TRUE(test, kt_wait_notes(fix, 1));
-
-	KUNIT_EXPECT_EQ(test, kt_request(test, fix, 0), 0);
-	KUNIT_EXPECT_EQ(test, kt_stats(fix).notify_requests, 0ULL);
-	KUNIT_EXPECT_EQ(test, kt_request(test, fix, 0), -ENOENT);
-
-	ctl = kt_ctl(test, KT_GROUP + 1, idx2, 1, val2, 1, &size);
-	KUNIT_ASSERT_EQ(test, cnxx_core_notify_request(fix->core, ctl, size),
-			0);
-	KUNIT_ASSERT_EQ(test, kt_del(fix, 101, 1), 0);
-	KUNIT_ASSERT_EQ(test, kt_add(fix, 102, 1, "n", kt_record_cb), 0);
-	KUNIT_ASSERT_EQ(test, kt_add(fix, 200, 1, "s", kt_record_cb), 0);
-	KUNIT_ASSERT_TRUE(test, kt_wait_notes(fix, 2));
-	msleep(KT_SETTLE_MS);
-	KUNIT_EXPECT_EQ(test, READ_ONCE(fix->nnotes), 2U);
-	kt_expect_note(test, fix, 1, 200, 1, CN_NOTIFY_REGISTERED,
-		       KT_GROUP + 1);
-}
-
-static void kt_notify_duplicate(struct kunit *test)
-{
-	struct kt_fix *fix = test->priv;
-
-	KUNIT_ASSERT_EQ(test, kt_request(test, fix, KT_GROUP), 0);
-	KUNIT_EXPECT_EQ(test, kt_request(test, fix, KT_GROUP), 0);
-	KUNIT_EXPECT_EQ(test, kt_stats(fix).notify_requests, 1ULL);
-
-	KUNIT_ASSERT_EQ(test, kt_add(fix, 103, 51, "n", kt_record_cb), 0);
-	KUNIT_ASSERT_TRUE(test, kt_wait_notes(fix, 1));
-	msleep(KT_SETTLE_MS);
-	KUNIT_EXPECT_EQ(test, READ_ONCE(fix->nnotes), 1U);
-
-	KUNIT_EXPECT_EQ(test, kt_request(test, fix, 0), 0);
-	KUNIT_EXPECT_EQ(test, kt_stats(fix).notify_requests, 0ULL);
-	KUNIT_EXPECT_EQ(test, kt_request(test, fix, 0), -ENOENT);
-}
-
 static void kt_notify_rejects(struct kunit *test)
 {
 	static const struct cn_notify_req zero[] = { { 100, 0 } };
@@ -1701,106 +1222,8 @@ static void kt_notify_rejects(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, kt_stats(fix).notify_requests, 0ULL);
 }
 
-static void kt_notify_limits(struct kunit *test)
-{
-	static const struct cn_notify_req r[] = {
-		{ 1, 1 }, { 10, 1 }, { 20, 1 }, { 30, 1 },
-	};
-	struct kt_fix *fix = test->priv;
-	struct cn_ctl_msg *ctl;
-	size_t size;
-	unsigned int i;
-
-	/* KT_MAX_RANGES ranges, then one more */
-	ctl = kt_ctl(test, KT_GROUP, r, 3, r, 1, &size);
-	KUNIT_EXPECT_EQ(test, cnxx_core_notify_request(fix->core, ctl, size),
-			0);
-	ctl = kt_ctl(test, KT_GROUP, r, 3, r, 2, &size);
-	KUNIT_EXPECT_EQ(test, cnxx_core_notify_request(fix->core, ctl, size),
-			-E2BIG);
-	KUNIT_EXPECT_EQ(test, kt_stats(fix).notify_requests, 1ULL);
-
-	/* KT_MAX_REQS distinct requests, then one more */
-	for (i = 1; i < KT_MAX_REQS; i++) {
-		ctl = kt_ctl(test, KT_GROUP, &r[i], 1, r, 1, &size);
-		KUNIT_EXPECT_EQ(test, cnxx_core_notify_request(fix->core, ctl,
-							       size), 0);
-	}
-	KUNIT_EXPECT_EQ(test, kt_stats(fix).notify_requests, (u64)KT_MAX_REQS);
-	ctl = kt_ctl(test, KT_GROUP, r, 1, r, 1, &size);
-	KUNIT_EXPECT_EQ(test, cnxx_core_notify_request(fix->core, ctl, size),
-			-ENOSPC);
-	KUNIT_EXPECT_EQ(test, kt_stats(fix).notify_requests, (u64)KT_MAX_REQS);
-	/* Room again after a removal; the rest is left to destroy. */
-	ctl = kt_ctl(test, 0, &r[1], 1, r, 1, &size);
-	KUNIT_EXPECT_EQ(test, cnxx_core_notify_request(fix->core, ctl, size),
-			0);
-	ctl = kt_ctl(test, KT_GROUP, r, 1, r, 1, &size);
-	KUNIT_EXPECT_EQ(test, cnxx_core_notify_request(fix->core, ctl, size),
-			0);
-}
-
-/* The request as user space sends it: an nlmsg to the control id. */
-static u8 *kt_user_request(struct kunit *test, struct kt_fix *fix,
-			   size_t *len)
-{
-	struct kt_spec s = {
-		.idx = CN_IDX_CONNECTOR, .val = CN_VAL_CONNECTOR, .seq = 1,
-		.flags = NLM_F_REQUEST | NLM_F_ACK,
-	};
-	struct cn_ctl_msg *ctl;
-	size_t size, off;
-	u8 *buf;
-
-	ctl = kt_ctl(test, KT_GROUP, kt_idx, 1, kt_val, 2, &size);
-	s.cn_len = size;
-	buf = kt_build(test, fix, &s, 1, 0, len, &off);
-	memcpy(buf + NLMSG_HDRLEN + sizeof(struct cn_msg), ctl, size);
-	return buf;
-}
-
-static void kt_notify_user(struct kunit *test)
-{
-	struct kt_fix *fix = test->priv;
-	struct cnxx_stats st;
-	size_t len;
-	u8 *buf;
-
-	buf = kt_user_request(test, fix, &len);
-	WRITE_ONCE(fix->capable, false);
-	kt_rx(fix, buf, len);
-	KUNIT_EXPECT_PTR_EQ(test, READ_ONCE(fix->capable_sender),
-			    (void *)&fix->sender);
-	KUNIT_ASSERT_EQ(test, fix->nacks, 1U);
-	kt_expect_ack(test, fix, 0, buf, -EPERM);
-	st = kt_stats(fix);
-	KUNIT_EXPECT_EQ(test, st.notify_requests, 0ULL);
-	KUNIT_EXPECT_EQ(test, st.rx_denied, 1ULL);
-	KUNIT_EXPECT_EQ(test, st.rx_delivered, 0ULL);
-
-	WRITE_ONCE(fix->capable, true);
-	kt_rx(fix, buf, len);
-	KUNIT_ASSERT_EQ(test, fix->nacks, 2U);
-	kt_expect_ack(test, fix, 1, buf, 0);
-	st = kt_stats(fix);
-	KUNIT_EXPECT_EQ(test, st.notify_requests, 1ULL);
-	KUNIT_EXPECT_GE(test, st.rx_control, 1ULL);
-	KUNIT_EXPECT_EQ(test, st.rx_denied, 1ULL);
-
-	/* ... and it works. */
-	KUNIT_ASSERT_EQ(test, kt_add(fix, 104, 1, "n", kt_record_cb), 0);
-	KUNIT_ASSERT_TRUE(test, kt_wait_notes(fix, 1));
-	kt_expect_note(test, fix, 0, 104, 1, CN_NOTIFY_REGISTERED, KT_GROUP);
-}
-
 static struct kunit_case kt_notify_cases[] = {
-	KUNIT_CASE(kt_notify_add_del),
-	KUNIT_CASE(kt_notify_outside),
-	KUNIT_CASE(kt_notify_remove),
-	KUNIT_CASE(kt_notify_duplicate),
 	KUNIT_CASE(kt_notify_rejects),
-	KUNIT_CASE(kt_notify_limits),
-	KUNIT_CASE(kt_notify_user),
 	{}
 };
 
@@ -1979,8 +1402,8 @@ static struct kunit_suite kt_api_suite = {
 	.test_cases = kt_api_cases,
 };
 
-kunit_test_suites(&kt_registry_suite, &kt_receive_suite, &kt_route_suite,
-		  &kt_unregister_suite, &kt_notify_suite, &kt_api_suite);
+kunit_test_suites(&kt_receive_suite, &kt_route_suite, &kt_unregister_suite,
+		  &kt_notify_suite, &kt_api_suite);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("KUnit tests for the cnxx connector core and API");
