@@ -16,11 +16,10 @@
 #include <linux/random.h>
 #include <linux/slab.h>
 
+#include "cntest.h"
 #include "cnxx_stressproto.h"
 
-static unsigned int sleep_us = 200;
-module_param(sleep_us, uint, 0444);
-MODULE_PARM_DESC(sleep_us, "how long a call sleeps, at most, in us (default 200)");
+CNTEST_UINT_PARAM(sleep_us, 200, "how long a call sleeps, at most, in us");
 
 static struct cb_id cycle_ids[CYCLE_NIDS];
 static unsigned int cycle_nids;

@@ -24,14 +24,12 @@
 
 #include <linux/types.h>
 
-/*
- * Valid groups (<= CN_NETLINK_USERS + 0xf = 26) that neither the kernel nor
- * the other tests use (vmtest: 15-17 and 20-22, cnbench: 24).
- */
-#define STRESS_IDX		23
-#define CYCLE_IDX		18
+#include "../kmod/cntest_ids.h"
+
+#define STRESS_IDX		CNTEST_IDX_STRESS
+#define CYCLE_IDX		CNTEST_IDX_CYCLE
 /* where cnstress asks for registration notifications of the dynamic ids */
-#define STRESS_NOTIFY_GROUP	19
+#define STRESS_NOTIFY_GROUP	CNTEST_GROUP_STRESS_NOTIFY
 
 #define STRESS_VAL_SINK		1
 #define STRESS_VAL_CTRL		2

@@ -31,14 +31,11 @@
 #include <cnxx/connector.h>
 #endif
 
+#include "cntest.h"
 #include "cnxx_testproto.h"
 
 #define TESTMOD_MAX_DYN		64
 #define TESTMOD_MAX_NOTIFY	8
-
-static const struct cb_id testmod_echo_id = { TEST_IDX, TEST_VAL_ECHO };
-static const struct cb_id testmod_cmd_id = { TEST_IDX, TEST_VAL_CMD };
-static const struct cb_id testmod_sink_id = { TEST_IDX, TEST_VAL_SINK };
 
 static atomic_t testmod_cnt[CNXX_TEST_NCOUNTERS];
 
@@ -54,17 +51,6 @@ static DECLARE_COMPLETION(testmod_timer_done);
 static struct cn_msg *testmod_timer_msg;
 static const struct cnxx_test_cmd *testmod_timer_cmd;
 static struct cnxx_test_result *testmod_timer_res;
-
-/* The only place that knows the two signatures of cn_netlink_send_mult. */
-static int testmod_send_mult(struct cn_msg *msg, u16 len, u32 portid,
-			     u32 group, gfp_t gfp)
-{
-#ifdef CNXX_TESTMOD_SEND_MULT_FILTER
-	return cn_netlink_send_mult(msg, len, portid, group, gfp, NULL, NULL);
-#else
-	return cn_netlink_send_mult(msg, len, portid, group, gfp);
-#endif
-}
 
 static void testmod_fill(struct cn_msg *msg)
 {
@@ -197,8 +183,8 @@ static int testmod_op_send_mult(const struct cnxx_test_cmd *cmd,
 		testmod_fill(m);
 	}
 
-	rc = testmod_send_mult((struct cn_msg *)buf, len, cmd->portid,
-			       cmd->group, GFP_KERNEL);
+	rc = cntest_send_mult((struct cn_msg *)buf, len, cmd->portid,
+			      cmd->group, GFP_KERNEL);
 	kfree(buf);
 	res->rc[0] = rc;
 	res->nrc = 1;
@@ -251,29 +237,26 @@ static int testmod_op_unregister(const struct cnxx_test_cmd *cmd)
 static u32 testmod_notify[TESTMOD_MAX_NOTIFY][5];
 static unsigned int testmod_nnotify;
 
+/* One idx range, one val range; the request is copied, so the stack will do. */
 static int testmod_notify_request(const u32 *range, u32 group)
 {
-	size_t size = sizeof(struct cn_ctl_msg) +
-		      2 * sizeof(struct cn_notify_req);
-	struct cn_notify_req *req;
-	struct cn_ctl_msg *ctl;
-	int err;
+	struct {
+		struct cn_ctl_msg ctl;
+		struct cn_notify_req req[2];
+	} r = {
+		.ctl = {
+			.idx_notify_num = 1,
+			.val_notify_num = 1,
+			.group = group,
+			.len = sizeof(r.req),
+		},
+		.req = {
+			{ .first = range[0], .range = range[1] },
+			{ .first = range[2], .range = range[3] },
+		},
+	};
 
-	ctl = kzalloc(size, GFP_KERNEL);
-	if (!ctl)
-		return -ENOMEM;
-	ctl->idx_notify_num = 1;
-	ctl->val_notify_num = 1;
-	ctl->group = group;
-	ctl->len = 2 * sizeof(*req);
-	req = (struct cn_notify_req *)ctl->data;
-	req[0].first = range[0];
-	req[0].range = range[1];
-	req[1].first = range[2];
-	req[1].range = range[3];
-	err = cnxx_notify_request(ctl, size);
-	kfree(ctl);
-	return err;
+	return cnxx_notify_request(&r.ctl, sizeof(r));
 }
 
 static int testmod_op_notify(const struct cnxx_test_cmd *cmd)
@@ -376,7 +359,7 @@ static void testmod_cmd(struct cn_msg *msg, struct netlink_skb_parms *nsp)
 	}
 	atomic_inc(&testmod_cnt[CNXX_TEST_CNT_CMDS]);
 
-	reply->id = testmod_cmd_id;
+	reply->id = msg->id;
 	reply->seq = msg->seq;
 	reply->ack = msg->seq + 1;
 	reply->len = sizeof(*res);
@@ -386,41 +369,30 @@ static void testmod_cmd(struct cn_msg *msg, struct netlink_skb_parms *nsp)
 	kfree(reply);
 }
 
+/*
+ * Commands last: once they arrive, everything else is in place; and
+ * removed first, so that nothing adds ids or arms the timer afterwards.
+ */
+static const struct cntest_cb testmod_cbs[] = {
+	{ { TEST_IDX, TEST_VAL_ECHO }, "cnxx_test_echo", testmod_echo },
+	{ { TEST_IDX, TEST_VAL_SINK }, "cnxx_test_sink", testmod_sink },
+	{ { TEST_IDX, TEST_VAL_CMD }, "cnxx_test_cmd", testmod_cmd },
+};
+
 static int __init testmod_init(void)
 {
 	int err;
 
 	timer_setup(&testmod_timer, testmod_timer_fn, 0);
-
-	err = cn_add_callback(&testmod_echo_id, "cnxx_test_echo",
-			      testmod_echo);
+	err = cntest_add_callbacks(testmod_cbs, ARRAY_SIZE(testmod_cbs));
 	if (err)
-		goto err_echo;
-	err = cn_add_callback(&testmod_sink_id, "cnxx_test_sink",
-			      testmod_sink);
-	if (err)
-		goto err_sink;
-	/* Last: once commands arrive, everything else is in place. */
-	err = cn_add_callback(&testmod_cmd_id, "cnxx_test_cmd", testmod_cmd);
-	if (err)
-		goto err_cmd;
-	return 0;
-
-err_cmd:
-	cn_del_callback(&testmod_sink_id);
-err_sink:
-	cn_del_callback(&testmod_echo_id);
-err_echo:
-	pr_err("cn_add_callback failed: %d\n", err);
+		pr_err("cn_add_callback failed: %d\n", err);
 	return err;
 }
 
 static void __exit testmod_exit(void)
 {
-	/* Commands first: nothing adds ids or arms the timer afterwards. */
-	cn_del_callback(&testmod_cmd_id);
-	cn_del_callback(&testmod_sink_id);
-	cn_del_callback(&testmod_echo_id);
+	cntest_del_callbacks(testmod_cbs, ARRAY_SIZE(testmod_cbs));
 
 	/*
 	 * No command runs any more, so no lock: holding testmod_lock, which

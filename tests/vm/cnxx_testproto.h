@@ -16,8 +16,9 @@
 
 #include <linux/types.h>
 
-/* CN_NETLINK_USERS + 5: unused by in-kernel users, a valid group (<= 26) */
-#define TEST_IDX		16
+#include "../kmod/cntest_ids.h"
+
+#define TEST_IDX		CNTEST_IDX_TESTMOD
 
 #define TEST_VAL_ECHO		1	/* replies with the same data, ack = seq + 1 */
 #define TEST_VAL_CMD		2	/* struct cnxx_test_cmd */

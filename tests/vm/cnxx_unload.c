@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * cnxx_unload - callbacks that an unload must wait for, without letting a
- * sender hold it (driven by the cnunload program):
- *   {18,1} removes its own id, then keeps running for 800 ms: rmmod's
- *          cn_del_callback() of the same id must wait for it.
- *   {18,2} answers every message with 4 KiB by a blocking unicast to the
- *          sender, as the connector documentation's example does: a sender
- *          that never reads must not hold rmmod.
+ * sender hold it (driven by the cnunload program; ids in cnxx_unloadproto.h):
+ *   SELFDEL removes its own id, then keeps running for 800 ms: rmmod's
+ *           cn_del_callback() of the same id must wait for it.
+ *   REPLY   answers every message with 4 KiB by a blocking unicast to the
+ *           sender, as the connector documentation's example does: a
+ *           sender that never reads must not hold rmmod.
  * Uses only the public connector API. At exit it logs what its replies
  * cost, for the test to report.
  */
@@ -19,10 +19,8 @@
 #include <linux/module.h>
 #include <linux/slab.h>
 
+#include "cntest.h"
 #include "cnxx_unloadproto.h"
-
-static const struct cb_id unload_selfdel_id = { UNLOAD_IDX, UNLOAD_VAL_SELFDEL };
-static const struct cb_id unload_reply_id = { UNLOAD_IDX, UNLOAD_VAL_REPLY };
 
 static atomic_t unload_replies_sent;
 static atomic_t unload_replies_failed;
@@ -32,7 +30,7 @@ static atomic64_t unload_ok_ns_total;
 
 static void unload_selfdel(struct cn_msg *msg, struct netlink_skb_parms *nsp)
 {
-	cn_del_callback(&unload_selfdel_id);
+	cn_del_callback(&msg->id);
 	msleep(UNLOAD_SELFDEL_MS);
 	/* Still this module's text: it must not be gone yet. */
 	pr_info("self-removed callback returns\n");
@@ -74,26 +72,22 @@ static void unload_reply(struct cn_msg *msg, struct netlink_skb_parms *nsp)
 	kfree(reply);
 }
 
+static const struct cntest_cb unload_cbs[] = {
+	{ { UNLOAD_IDX, UNLOAD_VAL_SELFDEL }, "cnxx_unload", unload_selfdel },
+	{ { UNLOAD_IDX, UNLOAD_VAL_REPLY }, "cnxx_unload", unload_reply },
+};
+
 static int __init unload_init(void)
 {
-	int err;
-
-	err = cn_add_callback(&unload_selfdel_id, "cnxx_unload", unload_selfdel);
-	if (err)
-		return err;
-	err = cn_add_callback(&unload_reply_id, "cnxx_unload", unload_reply);
-	if (err)
-		cn_del_callback(&unload_selfdel_id);
-	return err;
+	return cntest_add_callbacks(unload_cbs, ARRAY_SIZE(unload_cbs));
 }
 
 static void __exit unload_exit(void)
 {
 	int sent, failed;
 
-	/* The self-removed id is gone already; this must still wait. */
-	cn_del_callback(&unload_selfdel_id);
-	cn_del_callback(&unload_reply_id);
+	/* The self-removed id is gone already: this must still wait for it. */
+	cntest_del_callbacks(unload_cbs, ARRAY_SIZE(unload_cbs));
 	sent = atomic_read(&unload_replies_sent);
 	failed = atomic_read(&unload_replies_failed);
 	pr_info("replies: %d sent (%lld ns each), %d dropped (%lld ns each, longest %lld ns)\n",

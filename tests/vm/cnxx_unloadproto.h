@@ -6,8 +6,9 @@
 #ifndef CNXX_UNLOADPROTO_H
 #define CNXX_UNLOADPROTO_H
 
-/* CN_NETLINK_USERS + 7: unused by in-kernel users and by the other tests */
-#define UNLOAD_IDX		18
+#include "../kmod/cntest_ids.h"
+
+#define UNLOAD_IDX		CNTEST_IDX_UNLOAD
 /* removes its own id, then sleeps UNLOAD_SELFDEL_MS and returns */
 #define UNLOAD_VAL_SELFDEL	1
 /* answers each message with UNLOAD_REPLY_SIZE bytes to the sender's port */

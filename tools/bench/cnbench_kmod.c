@@ -11,11 +11,11 @@
 #include <linux/connector.h>
 #include <linux/module.h>
 
+#include "cntest.h"
+
 #define CNBENCH_KIND CNBENCH_KIND_CONNECTOR
 #include "cnbench_kern.h"
 
-static const struct cb_id cnbench_cmd_id = { CNBENCH_IDX, CNBENCH_VAL_CMD };
-static const struct cb_id cnbench_echo_id = { CNBENCH_IDX, CNBENCH_VAL_ECHO };
 static const struct cb_id cnbench_target_id = { CNBENCH_IDX,
 						CNBENCH_VAL_TARGET };
 
@@ -28,15 +28,10 @@ static int cnbench_send(struct cn_msg *msg, u32 portid, u32 group, gfp_t gfp)
 	return cn_netlink_send(msg, portid, group, gfp);
 }
 
-/* cn_netlink_send_mult() takes a filter and its data since 6.6. */
 static int cnbench_send_mult(struct cn_msg *msg, u16 len, u32 portid,
 			     u32 group, gfp_t gfp)
 {
-#ifdef CNBENCH_SEND_FILTER
-	return cn_netlink_send_mult(msg, len, portid, group, gfp, NULL, NULL);
-#else
-	return cn_netlink_send_mult(msg, len, portid, group, gfp);
-#endif
+	return cntest_send_mult(msg, len, portid, group, gfp);
 }
 
 static void cnbench_cmd_cb(struct cn_msg *msg, struct netlink_skb_parms *nsp)
@@ -59,6 +54,12 @@ static void cnbench_target_cb(struct cn_msg *msg,
 static void cnbench_idle_cb(struct cn_msg *msg, struct netlink_skb_parms *nsp)
 {
 }
+
+/* At load; the fillers and TARGET come and go with CNBENCH_OP_IDS. */
+static const struct cntest_cb cnbench_cbs[] = {
+	{ { CNBENCH_IDX, CNBENCH_VAL_CMD }, "cnbench_cmd", cnbench_cmd_cb },
+	{ { CNBENCH_IDX, CNBENCH_VAL_ECHO }, "cnbench_echo", cnbench_echo_cb },
+};
 
 static struct cb_id cnbench_filler(u32 i)
 {
@@ -123,22 +124,13 @@ static int cnbench_add_del(u32 pairs)
 
 static int __init cnbench_init(void)
 {
-	int err;
-
-	err = cn_add_callback(&cnbench_cmd_id, "cnbench_cmd", cnbench_cmd_cb);
-	if (err)
-		return err;
-	err = cn_add_callback(&cnbench_echo_id, "cnbench_echo",
-			      cnbench_echo_cb);
-	if (err)
-		cn_del_callback(&cnbench_cmd_id);
-	return err;
+	return cntest_add_callbacks(cnbench_cbs, ARRAY_SIZE(cnbench_cbs));
 }
 
+/* Commands first, so that none adds ids while they go. */
 static void __exit cnbench_exit(void)
 {
-	cn_del_callback(&cnbench_cmd_id);
-	cn_del_callback(&cnbench_echo_id);
+	cntest_del_callbacks(cnbench_cbs, ARRAY_SIZE(cnbench_cbs));
 	mutex_lock(&cnbench_lock);
 	cnbench_set_ids(0);
 	mutex_unlock(&cnbench_lock);
