@@ -175,7 +175,7 @@ bench_smoke() {
 
 # ---------------------------------------------------------------------------
 # Reliability: concurrency stress, load/unload cycles, fault injection,
-# malformed input and privileges (tests/vm/cnxx_stress.c, cnxx_cycle.c,
+# malformed input and privileges (tests/vm/cnxx_stress_*.c, cnxx_cycle.c,
 # cnstress.c, nlfuzz.c). Each prints its figures as "# ..." lines.
 
 # The seed of a run: cnxx.seed= to replay one, else the clock.
