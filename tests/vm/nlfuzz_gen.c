@@ -52,36 +52,19 @@ static uint16_t gen_type(uint64_t *rng)
 /* An id: mostly ones that exist, some that could, some garbage. */
 static void gen_id(uint64_t *rng, struct cb_id *id)
 {
-	switch (rng_below(rng, 8)) {
-	case 0:
-		id->idx = STRESS_IDX;
-		id->val = STRESS_VAL_SINK;
-		break;
-	case 1:
-		id->idx = STRESS_IDX;
-		id->val = STRESS_VAL_ECHO;
-		break;
-	case 2:
-		id->idx = STRESS_IDX;
-		id->val = STRESS_VAL_DYN + rng_below(rng, STRESS_NDYN);
-		break;
-	case 3:
-		id->idx = CN_IDX_CONNECTOR;
-		id->val = CN_IDX_CONNECTOR;
-		break;
-	case 4:
-		id->idx = rng_below(rng, 32);
-		id->val = rng_below(rng, 8);
-		break;
-	case 5:
-		id->idx = CN_IDX_CONNECTOR;
-		id->val = (uint32_t)rng_next(rng);
-		break;
-	default:
-		id->idx = (uint32_t)rng_next(rng);
-		id->val = (uint32_t)rng_next(rng);
-		break;
-	}
+	const struct cb_id ids[] = {
+		{ STRESS_IDX, STRESS_VAL_SINK },
+		{ STRESS_IDX, STRESS_VAL_ECHO },
+		{ STRESS_IDX, STRESS_VAL_DYN + rng_below(rng, STRESS_NDYN) },
+		{ CN_IDX_CONNECTOR, CN_IDX_CONNECTOR },
+		{ rng_below(rng, 32), rng_below(rng, 8) },
+		{ CN_IDX_CONNECTOR, (uint32_t)rng_next(rng) },
+		/* garbage, twice as likely as each of the others */
+		{ (uint32_t)rng_next(rng), (uint32_t)rng_next(rng) },
+		{ (uint32_t)rng_next(rng), (uint32_t)rng_next(rng) },
+	};
+
+	*id = ids[rng_below(rng, ARRAY_SIZE(ids))];
 }
 
 /*

@@ -126,6 +126,7 @@ int tm_simple(uint32_t op, uint32_t idx, uint32_t val);
 int tm_register(uint32_t idx, uint32_t val);
 int tm_unregister(uint32_t idx, uint32_t val);
 int tm_counters(uint32_t *val);
+int tm_counters_then_open(uint32_t *val);
 void expect_alive(void);
 char *read_file(const char *path);
 int proc_count(const char *text, const char *line);

@@ -29,9 +29,7 @@ void t_echo(void)
 	size_t len;
 	int fd;
 
-	if (tm_counters(before))
-		return;
-	fd = nl_open(0);
+	fd = tm_counters_then_open(before);
 	if (fd < 0)
 		return;
 
@@ -205,13 +203,8 @@ void t_unicast_refused(void)
 	struct cnxx_test_result res;
 	int fd;
 
-	/*
-	 * The command socket first: the first socket of a process gets the
-	 * pid as its port, and the closed port must stay unused.
-	 */
-	if (tm_counters(cnt))
-		return;
-	fd = nl_open(0);
+	/* not the pid's port: that one must stay unused once closed */
+	fd = tm_counters_then_open(cnt);
 	if (fd < 0)
 		return;
 	port = nl_port(fd);

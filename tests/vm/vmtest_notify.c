@@ -100,19 +100,38 @@ static void expect_notes(int fd, const struct note *exp, int want,
 	}
 }
 
+/* A listener on GROUP_NOTIFY and a socket that sends the requests. */
+struct notify_socks {
+	int l, c;
+};
+
+static int notify_open(struct notify_socks *s)
+{
+	s->l = nl_open(GROUP_NOTIFY);
+	s->c = nl_open(0);
+	return s->l < 0 || s->c < 0 ? -1 : 0;
+}
+
+static void notify_close(struct notify_socks *s)
+{
+	close_fd(&s->l);
+	close_fd(&s->c);
+}
+
 /*
  * Removes the request for {TEST_IDX} x [@val_first, +10) (the ack must be
  * 0), then checks that registering and removing @probe notifies nobody.
  */
-static void remove_and_expect_none(int l, int c, uint32_t val_first,
-				   uint32_t probe, const char *what)
+static void remove_and_expect_none(const struct notify_socks *s,
+				   uint32_t val_first, uint32_t probe,
+				   const char *what)
 {
-	int err = ctl_request(c, TEST_IDX, 1, val_first, 10, 0);
+	int err = ctl_request(s->c, TEST_IDX, 1, val_first, 10, 0);
 
 	EXPECT(!err, "removal: %s", errname(err));
 	tm_register(TEST_IDX, probe);
 	tm_unregister(TEST_IDX, probe);
-	expect_notes(l, NULL, 0, what);
+	expect_notes(s->l, NULL, 0, what);
 }
 
 void t_notify_basic(void)
@@ -121,11 +140,12 @@ void t_notify_basic(void)
 		{ TEST_IDX, 100, 0 }, { TEST_IDX, 109, 0 },
 		{ TEST_IDX, 109, 1 }, { TEST_IDX, 100, 1 },
 	};
-	int l = nl_open(GROUP_NOTIFY), c = nl_open(0), err;
+	struct notify_socks s;
+	int err;
 
-	if (l < 0 || c < 0)
+	if (notify_open(&s))
 		goto out;
-	err = ctl_request(c, TEST_IDX, 1, 100, 10, GROUP_NOTIFY);
+	err = ctl_request(s.c, TEST_IDX, 1, 100, 10, GROUP_NOTIFY);
 	EXPECT(!err, "request [16,17)x[100,110) to group 20: %s",
 	       errname(err));
 	if (err)
@@ -143,12 +163,11 @@ void t_notify_basic(void)
 	tm_unregister(TEST_IDX, 99);
 	tm_unregister(TEST_IDX + 1, 105);
 	tm_unregister(TEST_IDX - 1, 105);
-	expect_notes(l, exp, 4, "range [16,17)x[100,110)");
+	expect_notes(s.l, exp, 4, "range [16,17)x[100,110)");
 
-	remove_and_expect_none(l, c, 100, 101, "after removal");
+	remove_and_expect_none(&s, 100, 101, "after removal");
 out:
-	close_fd(&l);
-	close_fd(&c);
+	notify_close(&s);
 }
 
 void t_notify_dup(void)
@@ -156,31 +175,31 @@ void t_notify_dup(void)
 	static const struct note exp[] = {
 		{ TEST_IDX, 121, 0 }, { TEST_IDX, 121, 1 },
 	};
-	int l = nl_open(GROUP_NOTIFY), c = nl_open(0), err, i;
+	struct notify_socks s;
+	int err, i;
 
-	if (l < 0 || c < 0)
+	if (notify_open(&s))
 		goto out;
-	err = ctl_request(c, TEST_IDX, 1, 120, 10, GROUP_NOTIFY);
+	err = ctl_request(s.c, TEST_IDX, 1, 120, 10, GROUP_NOTIFY);
 	EXPECT(!err, "request: %s", errname(err));
-	err = ctl_request(c, TEST_IDX, 1, 120, 10, GROUP_NOTIFY);
+	err = ctl_request(s.c, TEST_IDX, 1, 120, 10, GROUP_NOTIFY);
 	EXPECT(!err || err == -EEXIST, "same request again: %s", errname(err));
 	diag("duplicate request: %s", errname(err));
 
 	tm_register(TEST_IDX, 121);
 	tm_unregister(TEST_IDX, 121);
-	expect_notes(l, exp, 2, "after a duplicate request");
+	expect_notes(s.l, exp, 2, "after a duplicate request");
 
-	remove_and_expect_none(l, c, 120, 122, "after one removal");
+	remove_and_expect_none(&s, 120, 122, "after one removal");
 
-	err = ctl_request(c, TEST_IDX, 1, 120, 10, 0);
+	err = ctl_request(s.c, TEST_IDX, 1, 120, 10, 0);
 	EXPECT(err == -ENOENT, "second removal: %s, want %s", errname(err),
 	       errname(-ENOENT));
 	/* leave nothing behind if a duplicate was stored */
 	for (i = 0; i < 4 && !err; i++)
-		err = ctl_request(c, TEST_IDX, 1, 120, 10, 0);
+		err = ctl_request(s.c, TEST_IDX, 1, 120, 10, 0);
 out:
-	close_fd(&l);
-	close_fd(&c);
+	notify_close(&s);
 }
 
 /* Two requests, each notifying its own group. */
@@ -308,28 +327,17 @@ out:
 
 static void t_notify_unpriv_child(void)
 {
-	uint32_t seq = next_seq();
 	int fd = nl_open(0), err;
 
 	if (fd < 0)
 		return;
-	if (nl_send(fd, tx.b, ctl_put(seq, TEST_IDX, 1, 150, 10, GROUP_NOTIFY)))
-		goto out;
-	if (!rx_ack(fd, seq, &err, "unprivileged request"))
-		FAIL("unprivileged request: no ack");
-	else
-		EXPECT(err == -EPERM, "unprivileged request: ack %s, want %s",
-		       errname(err), errname(-EPERM));
+	err = ctl_request(fd, TEST_IDX, 1, 150, 10, GROUP_NOTIFY);
+	EXPECT(err == -EPERM, "unprivileged request: ack %s, want %s",
+	       errname(err), errname(-EPERM));
 	/* removal is a request too */
-	seq = next_seq();
-	if (nl_send(fd, tx.b, ctl_put(seq, TEST_IDX, 1, 150, 10, 0)))
-		goto out;
-	if (!rx_ack(fd, seq, &err, "unprivileged removal"))
-		FAIL("unprivileged removal: no ack");
-	else
-		EXPECT(err == -EPERM, "unprivileged removal: ack %s, want %s",
-		       errname(err), errname(-EPERM));
-out:
+	err = ctl_request(fd, TEST_IDX, 1, 150, 10, 0);
+	EXPECT(err == -EPERM, "unprivileged removal: ack %s, want %s",
+	       errname(err), errname(-EPERM));
 	close(fd);
 }
 

@@ -138,6 +138,16 @@ int tm_counters(uint32_t *val)
 	return 0;
 }
 
+/*
+ * Reads the test module's counters into @val, then opens a socket without
+ * groups; the socket, or -1. The command socket is the process's first,
+ * so the new one never gets the pid as its port.
+ */
+int tm_counters_then_open(uint32_t *val)
+{
+	return tm_counters(val) ? -1 : nl_open(0);
+}
+
 /* Confirms the module still answers after hostile input. */
 void expect_alive(void)
 {
