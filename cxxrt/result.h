@@ -19,9 +19,6 @@ public:
     // Never 0: a Result without error has no Error.
     constexpr int code() const { return code_; }
 
-    constexpr bool operator==(const Error& other) const { return code_ == other.code_; }
-    constexpr bool operator!=(const Error& other) const { return code_ != other.code_; }
-
 private:
     constexpr explicit Error(int code) : code_(code) {}
 

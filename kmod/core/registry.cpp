@@ -16,8 +16,7 @@ Registry::~Registry()
     ASSERT(table_.size() == 0);
     ASSERT(order_.is_empty());
     ASSERT(retiring_.is_empty());
-    if (buckets_)
-        cnxx_pf_free_large(table_.detach());
+    cnxx_pf_free_large(table_.detach());
 }
 
 Result<void> Registry::init(u32 hash_bits)
@@ -25,10 +24,10 @@ Result<void> Registry::init(u32 hash_bits)
     if (hash_bits > max_hash_bits)
         return Error::from_errno(EINVAL);
     TRY(mutex_.create(CNXX_LOCK_REGISTRY));
-    buckets_ = cnxx_pf_alloc_large(Table::storage_size(hash_bits));
-    if (!buckets_)
+    void* buckets = cnxx_pf_alloc_large(Table::storage_size(hash_bits));
+    if (!buckets)
         return Error::from_errno(ENOMEM);
-    table_.attach(buckets_, hash_bits);
+    table_.attach(buckets, hash_bits);
     return {};
 }
 
@@ -198,8 +197,6 @@ void Registry::reclaim(Entry& entry)
 u64 Registry::delivered() const
 {
     u64 total = retired_delivered_.read();
-    if (!buckets_)
-        return total;
     RcuReadGuard rcu;
     table_.for_each_rcu([&](const Entry& entry) { total += entry.delivered.read(); });
     return total;

@@ -172,7 +172,6 @@ private:
     cxxrt::Mutex mutex_;
     // Written under mutex_; read under RCU.
     Table table_;
-    void* buckets_ = nullptr;
     // Guarded by mutex_. An entry is on order_ while linked, then on
     // retiring_ (in retire_seq order) until it is freed.
     cxxrt::IntrusiveList<Entry, RegistrationOrderTag> order_;
