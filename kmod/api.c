@@ -31,8 +31,10 @@ void cn_del_callback(const struct cb_id *id)
 }
 EXPORT_SYMBOL_GPL(cn_del_callback);
 
-static int cnxx_send(struct cn_msg *msg, u16 len, u32 portid, u32 group,
-		     gfp_t gfp, void *filter, void *filter_data)
+/* Named apart from libcnxx's cnxx_send(): one name, one function. */
+static int cnxx_route_and_send(struct cn_msg *msg, u16 len, u32 portid,
+			       u32 group, gfp_t gfp, void *filter,
+			       void *filter_data)
 {
 	const struct cnxx_cb_id *id = (const struct cnxx_cb_id *)&msg->id;
 	u32 dst;
@@ -51,15 +53,16 @@ int cn_netlink_send_mult(struct cn_msg *msg, u16 len, u32 portid, u32 group,
 			 gfp_t gfp_mask, netlink_filter_fn filter,
 			 void *filter_data)
 {
-	return cnxx_send(msg, len, portid, group, gfp_mask, filter,
-			 filter_data);
+	return cnxx_route_and_send(msg, len, portid, group, gfp_mask, filter,
+				   filter_data);
 }
 #define CNXX_NO_FILTER , NULL, NULL
 #else
 int cn_netlink_send_mult(struct cn_msg *msg, u16 len, u32 portid, u32 group,
 			 gfp_t gfp_mask)
 {
-	return cnxx_send(msg, len, portid, group, gfp_mask, NULL, NULL);
+	return cnxx_route_and_send(msg, len, portid, group, gfp_mask, NULL,
+				   NULL);
 }
 #define CNXX_NO_FILTER
 #endif
