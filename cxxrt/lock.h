@@ -3,7 +3,6 @@
 // path out of a scope.
 #pragma once
 
-#include "errno.h"
 #include "platform.h"
 #include "result.h"
 
@@ -14,22 +13,15 @@ namespace cxxrt {
 class Mutex {
 public:
     constexpr Mutex() = default;
-    ~Mutex()
-    {
-        if (raw_)
-            cnxx_pf_mutex_destroy(raw_);
-    }
+    ~Mutex() { cnxx_pf_mutex_destroy(raw_); }
     Mutex(const Mutex&) = delete;
     Mutex& operator=(const Mutex&) = delete;
 
-    // Creates the platform mutex in lock class @lock_class.
+    // Creates the platform mutex in @lock_class.
     // -ENOMEM when memory is short. May sleep.
-    Result<void> create(cnxx_lock_class lock_class)
+    Result<void> create(cnxx_lock_class& lock_class)
     {
-        raw_ = cnxx_pf_mutex_create(lock_class);
-        if (!raw_)
-            return Error::from_errno(ENOMEM);
-        return {};
+        return Result<void>::from_return_code(cnxx_pf_mutex_create(&lock_class, &raw_));
     }
 
     // Takes the mutex, sleeping until it is free.

@@ -4,7 +4,6 @@
 // instruction and no shared cache line; a read sums the copies.
 #pragma once
 
-#include "errno.h"
 #include "platform.h"
 #include "result.h"
 #include "types.h"
@@ -21,10 +20,7 @@ public:
     // Allocates the copies. -ENOMEM when memory is short. May sleep.
     Result<void> create()
     {
-        raw_ = cnxx_pf_percpu_counter_create();
-        if (!raw_)
-            return Error::from_errno(ENOMEM);
-        return {};
+        return Result<void>::from_return_code(cnxx_pf_percpu_counter_create(&raw_));
     }
 
     // Adds one; safe from any context once created.

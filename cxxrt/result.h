@@ -67,6 +67,9 @@ public:
     constexpr Result() : code_(0) {}
     constexpr Result(Error error) : code_(error.code()) {}
 
+    // What a C function returned: 0 or a negative errno.
+    static constexpr Result from_return_code(int code) { return Result(code, 0); }
+
     // Whether this holds an error.
     // Check it before error().
     constexpr bool is_error() const { return code_ != 0; }
@@ -84,6 +87,8 @@ public:
     constexpr int to_errno() const { return code_; }
 
 private:
+    constexpr Result(int code, int) : code_(code) {}
+
     int code_;
 };
 

@@ -10,17 +10,18 @@
 
 #include "cnxx.h"
 
-/*
- * cb_id and cnxx_cb_id are the same two u32s; the callback is stored
- * type-erased and cast back by cnxx_pf_invoke().
- */
+/* What the casts below and the core's copy of a name rely on. */
 static_assert(sizeof(struct cb_id) == sizeof(struct cnxx_cb_id));
+static_assert(offsetof(struct cb_id, idx) == offsetof(struct cnxx_cb_id, idx));
+static_assert(offsetof(struct cb_id, val) == offsetof(struct cnxx_cb_id, val));
+static_assert(CNXX_NAME_LEN == CN_CBQ_NAMELEN);
 
 int cn_add_callback(const struct cb_id *id, const char *name,
 		    void (*callback)(struct cn_msg *, struct netlink_skb_parms *))
 {
+	/* SAFETY: same layout, checked above. */
 	return cnxx_core_add(cnxx_core, (const struct cnxx_cb_id *)id, name,
-			     (cnxx_callback_t)callback);
+			     callback);
 }
 EXPORT_SYMBOL_GPL(cn_add_callback);
 

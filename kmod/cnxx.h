@@ -18,8 +18,8 @@ extern struct cnxx_core *cnxx_core;
 int cnxx_netlink_init(unsigned int reply_timeout_ms);
 void cnxx_netlink_exit(void);
 /* Sends @msg and @len bytes after its header as one nlmsg; see api.c. */
-int cnxx_netlink_send(struct cn_msg *msg, u16 len, u32 portid, u32 group,
-		      gfp_t gfp, void *filter, void *filter_data);
+int cnxx_netlink_send(const struct cn_msg *msg, u16 len, u32 portid,
+		      u32 group, gfp_t gfp, void *filter, void *filter_data);
 extern const struct cnxx_core_ops cnxx_netlink_ops;
 
 /* procfs.c: /proc/net/connector, /proc/net/cnxx, /proc/net/cnxx_stats. */

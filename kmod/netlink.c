@@ -36,8 +36,8 @@ static int cnxx_netlink_unicast(struct sk_buff *skb, u32 portid, gfp_t gfp)
  * its header, exactly as the in-tree connector does, and sends it to @portid
  * or broadcasts it to @group. Any context.
  */
-int cnxx_netlink_send(struct cn_msg *msg, u16 len, u32 portid, u32 group,
-		      gfp_t gfp, void *filter, void *filter_data)
+int cnxx_netlink_send(const struct cn_msg *msg, u16 len, u32 portid,
+		      u32 group, gfp_t gfp, void *filter, void *filter_data)
 {
 	unsigned int size = sizeof(*msg) + len;
 	struct nlmsghdr *nlh;
@@ -76,28 +76,26 @@ static void cnxx_netlink_input(struct sk_buff *skb)
 			  skb);
 }
 
-static void cnxx_netlink_ack(void *ctx, void *rx, const void *nlh, int err)
+static void cnxx_netlink_ack(void *ctx, struct sk_buff *rx,
+			     const struct nlmsghdr *nlh, int err)
 {
-	/* SAFETY: @rx is the skb given to cnxx_core_receive(), @nlh inside it. */
+	/* SAFETY: netlink_ack() only reads @nlh; it takes no const. */
 	netlink_ack(rx, (struct nlmsghdr *)nlh, err, NULL);
 }
 
-static int cnxx_netlink_notify(void *ctx, const void *msg, size_t size,
-			       u32 group)
+static int cnxx_netlink_notify(void *ctx, const struct cn_msg *msg,
+			       size_t size, u32 group)
 {
-	struct cn_msg *m = (struct cn_msg *)msg;
-
 	/* Released first on unload and on a failed load: nobody listens. */
 	if (!cnxx_nls)
 		return -ESRCH;
-	/* SAFETY: the core built @msg as one cn_msg of @size bytes. */
-	return cnxx_netlink_send(m, size - sizeof(*m), 0, group, GFP_KERNEL,
-				 NULL, NULL);
+	return cnxx_netlink_send(msg, size - sizeof(*msg), 0, group,
+				 GFP_KERNEL, NULL, NULL);
 }
 
-static bool cnxx_netlink_capable(void *ctx, void *sender)
+static bool cnxx_netlink_capable(void *ctx,
+				 const struct netlink_skb_parms *sender)
 {
-	/* SAFETY: the core passes back the parms given with the message. */
 	return __netlink_ns_capable(sender, &init_user_ns, CAP_NET_ADMIN);
 }
 

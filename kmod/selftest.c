@@ -52,7 +52,7 @@ static int cnxx_selftest_lockdep(void)
 	memcpy(&msg->id, &cnxx_selftest_id, sizeof(msg->id));
 
 	err = cnxx_core_add(cnxx_core, &cnxx_selftest_id, "cnxx_selftest",
-			    (cnxx_callback_t)cnxx_selftest_cb);
+			    cnxx_selftest_cb);
 	if (!err) {
 		/* The callback takes the lock inside a call ... */
 		cnxx_core_receive(cnxx_core, nlh, len, &sender, NULL);

@@ -75,7 +75,7 @@ public:
     // Calls the callback of @id with @message and @sender, holding no lock
     // during the call. -ENODEV if no live callback has that id. May sleep.
     // Inline: the receive path of every message.
-    Result<void> dispatch(const cnxx_cb_id& id, void* message, void* sender)
+    Result<void> dispatch(const cnxx_cb_id& id, cn_msg* message, netlink_skb_parms* sender)
     {
         CXXRT_UNINITIALIZED CallFrame frame(cnxx_pf_current());
         Entry* entry;
@@ -161,7 +161,7 @@ private:
 
     // Marks or unmarks the calls of @task on every entry of @id as
     // removing it. Returns whether @task has such a call. Under mutex_.
-    bool mark_removing_locked(const cnxx_cb_id& id, const void* task, bool removing);
+    bool mark_removing_locked(const cnxx_cb_id& id, const task_struct* task, bool removing);
 
     // Frees a removed entry whose calls have all ended, keeping its count.
     // Its owner claimed it. May sleep.

@@ -1,14 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
-// The platform of cnxx_abi.h on the host, real enough to catch what the
+// The platform of cxxrt/platform.h and cnxx_abi.h on the host, real enough to catch what the
 // kernel would: freed memory is really freed after a grace period (so ASan
 // sees a use after free), sleeping calls inside an RCU section or a bit
 // lock abort, locks of one class never nest, lock-order inversions abort.
 #include "fake_platform.h"
 
-#include "kmod/core/cnxx_abi.h"
-
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <condition_variable>
 #include <cstdarg>
@@ -18,6 +17,12 @@
 #include <mutex>
 #include <set>
 #include <thread>
+#include <utility>
+
+// Each thread is a task; only its address matters.
+struct task_struct {
+    char unused;
+};
 
 namespace {
 
@@ -31,7 +36,7 @@ namespace {
 
 thread_local int rcu_depth = 0;
 thread_local int bit_lock_depth = 0;
-thread_local std::vector<int> held_classes;
+thread_local std::vector<const cnxx_lock_class*> held_classes;
 
 void might_sleep(const char* what)
 {
@@ -190,17 +195,18 @@ RcuThread& rcu_thread()
 // --- lock classes -----------------------------------------------------------
 
 std::mutex order_mutex;
-bool order_seen[CNXX_LOCK_CLASSES][CNXX_LOCK_CLASSES];
+// (outer, inner) pairs of classes seen nested.
+std::set<std::pair<const cnxx_lock_class*, const cnxx_lock_class*>> order_seen;
 
-void check_lock_order(int cls)
+void check_lock_order(const cnxx_lock_class* cls)
 {
     std::lock_guard<std::mutex> lock(order_mutex);
-    for (int held : held_classes) {
+    for (const cnxx_lock_class* held : held_classes) {
         if (held == cls)
             die("two locks of one class nested");
-        if (order_seen[cls][held])
+        if (order_seen.count({ cls, held }))
             die("lock order inversion");
-        order_seen[held][cls] = true;
+        order_seen.insert({ held, cls });
     }
 }
 
@@ -229,9 +235,13 @@ class Workqueue;
 
 } // namespace
 
+struct cnxx_lock_class {
+    const char* name;
+};
+
 struct cnxx_mutex {
     std::mutex mutex;
-    int cls;
+    const cnxx_lock_class* cls;
 };
 
 struct cnxx_work {
@@ -379,7 +389,7 @@ void record_log(cnxx_log_level level, const char* fmt, va_list args)
     lines.emplace_back(line);
 }
 
-thread_local char task_identity;
+thread_local task_struct current_task;
 
 } // namespace
 
@@ -450,19 +460,24 @@ void cnxx_pf_rcu_read_unlock(void)
         reader.state.entered_at.store(0);
 }
 
-struct cnxx_mutex* cnxx_pf_mutex_create(enum cnxx_lock_class cls)
+struct cnxx_lock_class cnxx_registry_lock_class = { "registry" };
+struct cnxx_lock_class cnxx_notify_lock_class = { "notify" };
+
+int cnxx_pf_mutex_create(struct cnxx_lock_class* lock_class, struct cnxx_mutex** mutex)
 {
     might_sleep("mutex_create");
     if (should_fail())
-        return nullptr;
+        return -ENOMEM;
     live.fetch_add(1);
-    auto* mutex = new cnxx_mutex;
-    mutex->cls = cls;
-    return mutex;
+    *mutex = new cnxx_mutex;
+    (*mutex)->cls = lock_class;
+    return 0;
 }
 
 void cnxx_pf_mutex_destroy(struct cnxx_mutex* mutex)
 {
+    if (!mutex)
+        return;
     live.fetch_sub(1);
     delete mutex;
 }
@@ -507,13 +522,14 @@ struct cnxx_percpu_counter {
     std::atomic<std::uint64_t> count{ 0 };
 };
 
-struct cnxx_percpu_counter* cnxx_pf_percpu_counter_create(void)
+int cnxx_pf_percpu_counter_create(struct cnxx_percpu_counter** counter)
 {
     might_sleep("percpu_counter_create");
     if (should_fail())
-        return nullptr;
+        return -ENOMEM;
     live.fetch_add(1);
-    return new cnxx_percpu_counter;
+    *counter = new cnxx_percpu_counter;
+    return 0;
 }
 
 void cnxx_pf_percpu_counter_destroy(struct cnxx_percpu_counter* counter)
@@ -534,36 +550,36 @@ cnxx_u64 cnxx_pf_percpu_counter_sum(const struct cnxx_percpu_counter* counter)
     return counter->count.load(std::memory_order_relaxed);
 }
 
-const void* cnxx_pf_current(void)
+const struct task_struct* cnxx_pf_current(void)
 {
-    return &task_identity;
+    return &current_task;
 }
 
-void cnxx_pf_wait(const void* var, bool (*done)(const void* arg), const void* arg)
+void cnxx_pf_wait(const void* key, bool (*done)(const void* arg), const void* arg)
 {
-    (void)var;
+    (void)key;
     might_sleep("wait_var_event");
     std::unique_lock<std::mutex> lock(wait_mutex);
     wait_cv.wait(lock, [&] { return done(arg); });
 }
 
-void cnxx_pf_wake(const void* var)
+void cnxx_pf_wake(const void* key)
 {
-    (void)var;
+    (void)key;
     // Taking the mutex orders the waker's change before a waiter's check.
     std::lock_guard<std::mutex> lock(wait_mutex);
     wait_cv.notify_all();
 }
 
-struct cnxx_work* cnxx_pf_work_create(void (*fn)(void* arg), void* arg)
+int cnxx_pf_work_create(void (*fn)(void* arg), void* arg, struct cnxx_work** work)
 {
     if (should_fail())
-        return nullptr;
+        return -ENOMEM;
     live.fetch_add(1);
-    auto* work = new cnxx_work;
-    work->fn = fn;
-    work->arg = arg;
-    return work;
+    *work = new cnxx_work;
+    (*work)->fn = fn;
+    (*work)->arg = arg;
+    return 0;
 }
 
 void cnxx_pf_work_queue(struct cnxx_work* work)
@@ -574,14 +590,16 @@ void cnxx_pf_work_queue(struct cnxx_work* work)
 void cnxx_pf_work_destroy(struct cnxx_work* work)
 {
     might_sleep("work_destroy");
+    if (!work)
+        return;
     live.fetch_sub(1);
     workqueue().destroy(work);
 }
 
-void cnxx_pf_invoke(cnxx_callback_t cb, void* msg, void* sender)
+void cnxx_pf_invoke(cnxx_callback_t cb, struct cn_msg* msg, struct netlink_skb_parms* sender)
 {
     might_sleep("callback");
-    reinterpret_cast<fake::Callback>(cb)(msg, sender);
+    cb(msg, sender);
 }
 
 void cnxx_pf_log(enum cnxx_log_level level, const char* fmt, ...)

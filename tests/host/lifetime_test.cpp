@@ -51,7 +51,7 @@ TEST_F(Lifetime, DeleteWaitsForARunningCallback)
     Gate release;
     Events events;
     std::atomic<bool> entered{ false };
-    set_handler(1, 1, [&](cn_msg*, void*) {
+    set_handler(1, 1, [&](cn_msg*, Sender*) {
         entered = true;
         release.wait();
         std::this_thread::sleep_for(20ms);
@@ -96,7 +96,7 @@ TEST_F(Lifetime, DeleteWaitsForEveryConcurrentCall)
     Gate release;
     std::atomic<int> inside{ 0 };
     std::atomic<int> returned{ 0 };
-    set_handler(1, 1, [&](cn_msg*, void*) {
+    set_handler(1, 1, [&](cn_msg*, Sender*) {
         ++inside;
         release.wait();
         std::this_thread::sleep_for(5ms);
@@ -126,7 +126,7 @@ TEST_F(Lifetime, CallbackRemovesItsOwnId)
     Core core;
     ASSERT_EQ(core.add(2, 2), 0);
     int result = 1;
-    set_handler(2, 2, [&](cn_msg* msg, void*) {
+    set_handler(2, 2, [&](cn_msg* msg, Sender*) {
         result = cnxx_core_del(core.get(), id_of(msg));
         // The entry must outlive this call: give an early free time to
         // happen, so that ASan would see the core touch freed memory.
@@ -153,7 +153,7 @@ TEST_F(Lifetime, SelfRemovalStillWaitsForOtherTasks)
     Events events;
     std::atomic<bool> blocked_entered{ false };
     const auto main_thread = std::this_thread::get_id();
-    set_handler(3, 3, [&](cn_msg* msg, void*) {
+    set_handler(3, 3, [&](cn_msg* msg, Sender*) {
         if (std::this_thread::get_id() != main_thread) {
             blocked_entered = true;
             release.wait();
@@ -185,7 +185,7 @@ TEST_F(Lifetime, CallbackAddsAndRemovesOtherIds)
     Core core;
     ASSERT_EQ(core.add(4, 4), 0);
     ASSERT_EQ(core.add(6, 6), 0);
-    set_handler(4, 4, [&](cn_msg*, void*) {
+    set_handler(4, 4, [&](cn_msg*, Sender*) {
         EXPECT_EQ(core.add(5, 5), 0);
         EXPECT_EQ(core.del(6, 6), 0);
         EXPECT_EQ(core.del(6, 6), -ENOENT);
@@ -214,13 +214,13 @@ TEST_F(Lifetime, CallbackRemovesAnIdRunningElsewhere)
     Gate release;
     Events events;
     std::atomic<bool> entered{ false };
-    set_handler(7, 7, [&](cn_msg*, void*) {
+    set_handler(7, 7, [&](cn_msg*, Sender*) {
         entered = true;
         release.wait();
         std::this_thread::sleep_for(20ms);
         events.add("7 returns");
     });
-    set_handler(8, 8, [&](cn_msg*, void*) {
+    set_handler(8, 8, [&](cn_msg*, Sender*) {
         std::thread opener([&] {
             std::this_thread::sleep_for(50ms);
             release.open();
@@ -247,7 +247,7 @@ TEST_F(Lifetime, NestedCallsOfOneTaskFreeOnce)
     Core core;
     ASSERT_EQ(core.add(9, 9), 0);
     int depth = 0;
-    set_handler(9, 9, [&](cn_msg* msg, void*) {
+    set_handler(9, 9, [&](cn_msg* msg, Sender*) {
         if (++depth == 1) {
             Bytes inner = netlink(cn_message(9, 9));
             cnxx_core_receive(core.get(), inner.data(), inner.size(), nullptr, nullptr);
@@ -271,7 +271,7 @@ TEST_F(Lifetime, DeleteOfASelfRemovedIdWaitsForTheCall)
     Gate release;
     Events events;
     std::atomic<bool> removed{ false };
-    set_handler(10, 10, [&](cn_msg* msg, void*) {
+    set_handler(10, 10, [&](cn_msg* msg, Sender*) {
         EXPECT_EQ(cnxx_core_del(core.get(), id_of(msg)), 0);
         removed = true;
         release.wait();
@@ -305,7 +305,7 @@ TEST_F(Lifetime, ConcurrentDeletersOfOneIdBothWait)
     Gate release;
     std::atomic<bool> entered{ false };
     std::atomic<bool> returned{ false };
-    set_handler(11, 11, [&](cn_msg*, void*) {
+    set_handler(11, 11, [&](cn_msg*, Sender*) {
         entered = true;
         release.wait();
         std::this_thread::sleep_for(20ms);
@@ -346,7 +346,7 @@ TEST_F(Lifetime, DeleteAfterReAddWaitsForOldAndNewCalls)
     std::atomic<int> entered{ 0 };
     std::atomic<int> returned{ 0 };
     std::atomic<int> generation{ 0 };
-    set_handler(12, 12, [&](cn_msg*, void*) {
+    set_handler(12, 12, [&](cn_msg*, Sender*) {
         const int mine = generation.load();
         ++entered;
         (mine == 0 ? release_old : release_new).wait();
@@ -394,7 +394,7 @@ TEST_F(Lifetime, RepliesDoNotBlockOnceRemovalIsPending)
     ASSERT_EQ(core.add(14, 14), 0);
     Gate removal_started;
     std::vector<bool> may_block;
-    set_handler(13, 13, [&](cn_msg*, void*) {
+    set_handler(13, 13, [&](cn_msg*, Sender*) {
         may_block.push_back(cnxx_core_reply_may_block(core.get()));
         removal_started.wait();
         may_block.push_back(cnxx_core_reply_may_block(core.get()));
@@ -409,7 +409,7 @@ TEST_F(Lifetime, RepliesDoNotBlockOnceRemovalIsPending)
     wait_for([&] { return core.stats().callbacks == 1; });
     // Other callbacks are not affected.
     bool other = false;
-    set_handler(14, 14, [&](cn_msg*, void*) { other = cnxx_core_reply_may_block(core.get()); });
+    set_handler(14, 14, [&](cn_msg*, Sender*) { other = cnxx_core_reply_may_block(core.get()); });
     Bytes to_other = netlink(cn_message(14, 14));
     core.receive(to_other);
     EXPECT_TRUE(other);
@@ -446,7 +446,7 @@ TEST_F(Lifetime, DestroyWaitsForSelfRemovedCalls)
     std::atomic<bool> removed{ false };
     std::atomic<bool> returned{ false };
     cnxx_core* raw = core->get();
-    set_handler(15, 15, [&](cn_msg* msg, void*) {
+    set_handler(15, 15, [&](cn_msg* msg, Sender*) {
         EXPECT_EQ(cnxx_core_del(raw, id_of(msg)), 0);
         removed = true;
         release.wait();

@@ -32,7 +32,7 @@ protected:
 
     int kernel_request(Core& core, const Bytes& request)
     {
-        return cnxx_core_notify_request(core.get(), request.data(), request.size());
+        return notify_request(core.get(), request);
     }
 
     std::vector<Sent> flush(Core& core)
@@ -326,7 +326,7 @@ TEST_F(Notify, DestroySendsWhatIsQueuedAndUnregistersTheRest)
     cnxx_core* core = nullptr;
     ASSERT_EQ(cnxx_core_create(&config, &core), 0);
     const Bytes request = control_request(2, { { 0, 100 } }, { { 0, 100 } });
-    ASSERT_EQ(cnxx_core_notify_request(core, request.data(), request.size()), 0);
+    ASSERT_EQ(notify_request(core, request), 0);
     fake::pause_work(true);
     const cnxx_cb_id a = { 1, 1 }, b = { 2, 2 };
     const auto cb = reinterpret_cast<cnxx_callback_t>(&forwarding_callback);
@@ -388,7 +388,7 @@ TEST_F(Notify, RemovalIsNotifiedWhileItWaits)
     ASSERT_EQ(core.add(1, 1), 0);
     Gate release;
     std::atomic<bool> entered{ false };
-    set_handler(1, 1, [&](cn_msg*, void*) {
+    set_handler(1, 1, [&](cn_msg*, Sender*) {
         entered = true;
         release.wait();
     });
