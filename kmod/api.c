@@ -6,9 +6,9 @@
 #include <linux/export.h>
 #include <linux/module.h>
 
-#include <cnxx/connector.h>
+#include <cnxx/cnxx_kernel.h>
 
-#include "cnxx.h"
+#include "shims.h"
 
 /* What the casts below and the core's copy of a name rely on. */
 static_assert(sizeof(struct cb_id) == sizeof(struct cnxx_cb_id));

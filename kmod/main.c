@@ -10,7 +10,7 @@
 #include <linux/net.h>
 #include <linux/netlink.h>
 
-#include "cnxx.h"
+#include "shims.h"
 
 #ifndef CNXX_VERSION
 #define CNXX_VERSION "0.0"

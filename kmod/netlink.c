@@ -12,7 +12,7 @@
 #include <net/netlink.h>
 #include <net/sock.h>
 
-#include "cnxx.h"
+#include "shims.h"
 
 static struct sock *cnxx_nls;
 

@@ -19,7 +19,7 @@
 #include <linux/wait_bit.h>
 #include <linux/workqueue.h>
 
-#include "cnxx.h"
+#include "shims.h"
 
 static_assert(sizeof(struct cnxx_rcu_head) == sizeof(struct rcu_head));
 static_assert(__alignof__(struct cnxx_rcu_head) >= __alignof__(struct rcu_head));

@@ -20,7 +20,7 @@
 #include <linux/string.h>
 #include <linux/uaccess.h>
 
-#include "cnxx.h"
+#include "shims.h"
 
 /* Far from any id a test or a user registers. */
 static const struct cnxx_cb_id cnxx_selftest_id = { 0x434e5844, 1 };

@@ -5,7 +5,7 @@
 // whatever got stored.
 #include "fuzz_common.h"
 
-#include <cnxx/connector.h> /* the control id */
+#include <cnxx/cnxx_wire.h> /* the control id */
 
 namespace {
 

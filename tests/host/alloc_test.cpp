@@ -2,7 +2,7 @@
 // Allocation failure is a value everywhere, and never leaks.
 #include "harness.h"
 
-#include <cnxx/connector.h> /* the control id */
+#include <cnxx/cnxx_wire.h> /* the control id */
 
 #include <cerrno>
 

@@ -3,7 +3,7 @@
 // checks, and the notifications sent for matching registry changes.
 #include "harness.h"
 
-#include <cnxx/connector.h> /* the control id */
+#include <cnxx/cnxx_wire.h> /* the control id */
 
 #include <cerrno>
 #include <chrono>

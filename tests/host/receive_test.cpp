@@ -2,7 +2,7 @@
 // cnxx_core_receive(): walking, checking and dispatching netlink messages.
 #include "harness.h"
 
-#include <cnxx/connector.h> /* the control id */
+#include <cnxx/cnxx_wire.h> /* the control id */
 
 #include <cerrno>
 

@@ -8,7 +8,7 @@
 #include <cerrno>
 #include <cstddef>
 
-#include <cnxx/connector.h>
+#include <cnxx/cnxx_wire.h>
 #include <linux/connector.h>
 #include <linux/netlink.h>
 

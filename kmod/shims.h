@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Declarations shared by the kernel shims of cnxx. Nothing here is
- * exported: modules use <linux/connector.h> and <cnxx/connector.h>.
+ * shims.h - declarations shared by the kernel shims of cnxx. Nothing here
+ * is exported: modules use <linux/connector.h> and <cnxx/cnxx_kernel.h>.
  */
-#ifndef CNXX_KMOD_H
-#define CNXX_KMOD_H
+#ifndef CNXX_SHIMS_H
+#define CNXX_SHIMS_H
 
 #include <linux/connector.h>
 #include <linux/types.h>
@@ -35,4 +35,4 @@ static inline void cnxx_selftest_init(void) {}
 static inline void cnxx_selftest_exit(void) {}
 #endif
 
-#endif /* CNXX_KMOD_H */
+#endif /* CNXX_SHIMS_H */

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
 /*
- * cnxx additions to <linux/connector.h>, for user space and kernel modules.
+ * cnxx_wire.h - the wire format cnxx adds to <linux/connector.h>, for user
+ * space and kernel modules.
  *
  * Registration notifications: a sender with CAP_NET_ADMIN sends a cn_msg to
  * the control id {CN_IDX_CONNECTOR, CN_VAL_CONNECTOR} whose data is a
@@ -13,8 +14,8 @@
  * This is the wire format of the original connector (removed from the
  * kernel in 2.6.34), so programs written for it keep working.
  */
-#ifndef _UAPI_CNXX_CONNECTOR_H
-#define _UAPI_CNXX_CONNECTOR_H
+#ifndef _UAPI_CNXX_CNXX_WIRE_H
+#define _UAPI_CNXX_CNXX_WIRE_H
 
 #include <linux/types.h>
 #include <linux/connector.h>
@@ -47,4 +48,4 @@ struct cn_ctl_msg {
 	__u8 data[];
 };
 
-#endif /* _UAPI_CNXX_CONNECTOR_H */
+#endif /* _UAPI_CNXX_CNXX_WIRE_H */
