@@ -87,7 +87,7 @@ static int cnxx_core_init(void)
 {
 	struct cnxx_core_config config = {
 		.hash_bits = hash_bits.value,
-		.groups = CN_NETLINK_USERS + 0xf,
+		.groups = CN_NETLINK_GROUPS,
 		.max_notify_requests = notify_max_requests.value,
 		.max_notify_ranges = notify_max_ranges.value,
 		.max_notify_pending = notify_max_pending.value,

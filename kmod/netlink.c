@@ -123,7 +123,7 @@ static int cnxx_netlink_bind(struct net *net, int group)
 int cnxx_netlink_init(unsigned int reply_timeout_ms)
 {
 	struct netlink_kernel_cfg cfg = {
-		.groups = CN_NETLINK_USERS + 0xf,
+		.groups = CN_NETLINK_GROUPS,
 		.input = cnxx_netlink_input,
 #ifdef CNXX_HAVE_SEND_FILTER
 		.flags = NL_CFG_F_NONROOT_RECV,

@@ -8,6 +8,7 @@
 
 #include <linux/connector.h>
 #include <linux/types.h>
+#include <uapi/cnxx/cnxx_wire.h>
 
 #include "core/cnxx_abi.h"
 

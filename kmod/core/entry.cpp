@@ -22,9 +22,9 @@ Entry::Entry(const cnxx_cb_id& id, const char* name, cnxx_callback_t callback)
         name_[length] = '\0';
 
     registered.id = id;
-    registered.ack = wire::notify_registered;
+    registered.ack = CN_NOTIFY_REGISTERED;
     unregistered.id = id;
-    unregistered.ack = wire::notify_unregistered;
+    unregistered.ack = CN_NOTIFY_UNREGISTERED;
 }
 
 Entry::~Entry()

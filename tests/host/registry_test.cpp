@@ -3,6 +3,8 @@
 #include "harness.h"
 #include "kmod/core/connector.h"
 
+#include <cnxx/cnxx_wire.h> /* the control id */
+
 #include <cerrno>
 #include <string>
 
@@ -61,9 +63,9 @@ TEST_F(Registry, DuplicateIsInvalid)
 TEST_F(Registry, ControlIdIsReserved)
 {
     Core core;
-    EXPECT_EQ(core.add(0xffffffff, 0xffffffff), -EINVAL);
-    EXPECT_EQ(core.add(0xffffffff, 0), 0);
-    EXPECT_EQ(core.add(0, 0xffffffff), 0);
+    EXPECT_EQ(core.add(CN_IDX_CONNECTOR, CN_VAL_CONNECTOR), -EINVAL);
+    EXPECT_EQ(core.add(CN_IDX_CONNECTOR, 0), 0);
+    EXPECT_EQ(core.add(0, CN_VAL_CONNECTOR), 0);
     EXPECT_EQ(core.stats().callbacks, 2u);
 }
 
