@@ -76,7 +76,8 @@ Notifier::Notifier(const cnxx_core_ops& ops, void* ops_context, const Limits& li
 
 Notifier::~Notifier()
 {
-    cnxx_pf_work_destroy(work_);
+    // First: a running work item uses the lists.
+    work_.reset();
     while (Request* request = requests_.pop_front())
         cxxrt::destroy(request);
     while (Notification* notification = pending_.pop_front())
@@ -86,13 +87,12 @@ Notifier::~Notifier()
 Result<void> Notifier::init()
 {
     TRY(mutex_.create(cnxx_notify_lock_class));
-    return Result<void>::from_return_code(cnxx_pf_work_create(&Notifier::run_work, this, &work_));
+    return work_.create(cnxx_pf_work_create, &Notifier::run_work, static_cast<void*>(this));
 }
 
 void Notifier::shutdown()
 {
-    cnxx_pf_work_destroy(work_);
-    work_ = nullptr;
+    work_.reset();
     // Whatever was queued after the work item last ran.
     send_pending();
     MutexGuard guard(mutex_);
@@ -178,7 +178,7 @@ void Notifier::publish(ChangeLog& changes)
         }
     }
     if (queued)
-        cnxx_pf_work_queue(work_);
+        cnxx_pf_work_queue(work_.get());
 }
 
 bool Notifier::queue_locked(const Change& change)
