@@ -121,12 +121,49 @@ void synchronize_rcu()
     }
 }
 
+// The thread of a fake kernel service (RCU callbacks, the workqueue):
+// started on first use, stopped and joined when its owner goes. Its loop
+// waits on @wake under @mutex and returns once stopping(). Declared after
+// everything the loop uses, so that it is destroyed first.
+class ServiceThread {
+public:
+    ServiceThread(std::mutex& mutex, std::condition_variable& wake) : mutex_(mutex), wake_(wake) {}
+
+    // Starts @loop unless it runs already. Under the mutex.
+    template <typename Loop>
+    void start_locked(Loop loop)
+    {
+        if (!thread_.joinable())
+            thread_ = std::thread(loop);
+    }
+
+    // Whether the owner is going. Under the mutex.
+    bool stopping() const { return stopping_; }
+
+    ~ServiceThread()
+    {
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            stopping_ = true;
+            wake_.notify_all();
+        }
+        if (thread_.joinable())
+            thread_.join();
+    }
+
+private:
+    std::mutex& mutex_;
+    std::condition_variable& wake_;
+    bool stopping_ = false;
+    std::thread thread_;
+};
+
 class RcuThread {
 public:
     void call(cnxx_rcu_head* head)
     {
         std::lock_guard<std::mutex> lock(mutex_);
-        start_locked();
+        thread_.start_locked([this] { run(); });
         queue_.push_back(head);
         ++queued_;
         wake_.notify_all();
@@ -139,30 +176,13 @@ public:
         done_.wait(lock, [&] { return completed_ >= target; });
     }
 
-    ~RcuThread()
-    {
-        {
-            std::lock_guard<std::mutex> lock(mutex_);
-            stop_ = true;
-            wake_.notify_all();
-        }
-        if (thread_.joinable())
-            thread_.join();
-    }
-
 private:
-    void start_locked()
-    {
-        if (!thread_.joinable())
-            thread_ = std::thread([this] { run(); });
-    }
-
     void run()
     {
         std::unique_lock<std::mutex> lock(mutex_);
         for (;;) {
-            wake_.wait(lock, [&] { return stop_ || !queue_.empty(); });
-            if (queue_.empty() && stop_)
+            wake_.wait(lock, [&] { return thread_.stopping() || !queue_.empty(); });
+            if (queue_.empty() && thread_.stopping())
                 return;
             std::deque<cnxx_rcu_head*> batch;
             batch.swap(queue_);
@@ -182,8 +202,7 @@ private:
     std::deque<cnxx_rcu_head*> queue_;
     std::uint64_t queued_ = 0;
     std::uint64_t completed_ = 0;
-    bool stop_ = false;
-    std::thread thread_;
+    ServiceThread thread_{ mutex_, wake_ };
 };
 
 RcuThread& rcu_thread()
@@ -258,8 +277,7 @@ public:
     void queue(cnxx_work* work)
     {
         std::lock_guard<std::mutex> lock(mutex_);
-        if (!thread_.joinable())
-            thread_ = std::thread([this] { run(); });
+        thread_.start_locked([this] { run(); });
         if (work->pending)
             return;
         work->pending = true;
@@ -271,13 +289,8 @@ public:
     void destroy(cnxx_work* work)
     {
         std::unique_lock<std::mutex> lock(mutex_);
-        if (paused_ && work->pending) {
-            queue_.erase(std::find(queue_.begin(), queue_.end(), work));
-            work->pending = false;
-            lock.unlock();
-            work->fn(work->arg);
-            lock.lock();
-        }
+        if (paused_ && work->pending)
+            run_queued(lock, work);
         changed_.wait(lock, [&] { return !work->pending && !work->running; });
         lock.unlock();
         delete work;
@@ -293,17 +306,8 @@ public:
     void run_now()
     {
         std::unique_lock<std::mutex> lock(mutex_);
-        while (!queue_.empty()) {
-            cnxx_work* work = queue_.front();
-            queue_.pop_front();
-            work->pending = false;
-            work->running = true;
-            lock.unlock();
-            work->fn(work->arg);
-            lock.lock();
-            work->running = false;
-            changed_.notify_all();
-        }
+        while (!queue_.empty())
+            run_queued(lock, queue_.front());
     }
 
     void drain()
@@ -314,39 +318,34 @@ public:
             run_now();
             return;
         }
-        changed_.wait(lock, [&] { return queue_.empty() && !busy_; });
-    }
-
-    ~Workqueue()
-    {
-        {
-            std::lock_guard<std::mutex> lock(mutex_);
-            stop_ = true;
-            changed_.notify_all();
-        }
-        if (thread_.joinable())
-            thread_.join();
+        changed_.wait(lock, [&] { return queue_.empty() && running_ == 0; });
     }
 
 private:
+    // Takes @work off the queue and runs it with @lock dropped.
+    void run_queued(std::unique_lock<std::mutex>& lock, cnxx_work* work)
+    {
+        queue_.erase(std::find(queue_.begin(), queue_.end(), work));
+        work->pending = false;
+        work->running = true;
+        ++running_;
+        lock.unlock();
+        work->fn(work->arg);
+        lock.lock();
+        work->running = false;
+        --running_;
+        changed_.notify_all();
+    }
+
     void run()
     {
         std::unique_lock<std::mutex> lock(mutex_);
         for (;;) {
-            changed_.wait(lock, [&] { return stop_ || (!paused_ && !queue_.empty()); });
-            if (stop_)
+            changed_.wait(
+                lock, [&] { return thread_.stopping() || (!paused_ && !queue_.empty()); });
+            if (thread_.stopping())
                 return;
-            cnxx_work* work = queue_.front();
-            queue_.pop_front();
-            work->pending = false;
-            work->running = true;
-            busy_ = true;
-            lock.unlock();
-            work->fn(work->arg);
-            lock.lock();
-            work->running = false;
-            busy_ = false;
-            changed_.notify_all();
+            run_queued(lock, queue_.front());
         }
     }
 
@@ -354,9 +353,8 @@ private:
     std::condition_variable changed_;
     std::deque<cnxx_work*> queue_;
     bool paused_ = false;
-    bool busy_ = false;
-    bool stop_ = false;
-    std::thread thread_;
+    unsigned running_ = 0; // items whose function runs now
+    ServiceThread thread_{ mutex_, changed_ };
 };
 
 Workqueue& workqueue()
@@ -390,6 +388,29 @@ void record_log(cnxx_log_level level, const char* fmt, va_list args)
 }
 
 thread_local task_struct current_task;
+
+// --- objects the platform hands out -----------------------------------------
+// Counted with the allocations, and failing when they are told to.
+
+template <typename T>
+int make_object(T** object, const char* what)
+{
+    might_sleep(what);
+    if (should_fail())
+        return -ENOMEM;
+    live.fetch_add(1);
+    *object = new T;
+    return 0;
+}
+
+template <typename T>
+void destroy_object(T* object)
+{
+    if (!object)
+        return;
+    live.fetch_sub(1);
+    delete object;
+}
 
 } // namespace
 
@@ -465,21 +486,15 @@ struct cnxx_lock_class cnxx_notify_lock_class = { "notify" };
 
 int cnxx_pf_mutex_create(struct cnxx_lock_class* lock_class, struct cnxx_mutex** mutex)
 {
-    might_sleep("mutex_create");
-    if (should_fail())
-        return -ENOMEM;
-    live.fetch_add(1);
-    *mutex = new cnxx_mutex;
-    (*mutex)->cls = lock_class;
-    return 0;
+    const int err = make_object(mutex, "mutex_create");
+    if (!err)
+        (*mutex)->cls = lock_class;
+    return err;
 }
 
 void cnxx_pf_mutex_destroy(struct cnxx_mutex* mutex)
 {
-    if (!mutex)
-        return;
-    live.fetch_sub(1);
-    delete mutex;
+    destroy_object(mutex);
 }
 
 void cnxx_pf_mutex_lock(struct cnxx_mutex* mutex)
@@ -524,20 +539,12 @@ struct cnxx_percpu_counter {
 
 int cnxx_pf_percpu_counter_create(struct cnxx_percpu_counter** counter)
 {
-    might_sleep("percpu_counter_create");
-    if (should_fail())
-        return -ENOMEM;
-    live.fetch_add(1);
-    *counter = new cnxx_percpu_counter;
-    return 0;
+    return make_object(counter, "percpu_counter_create");
 }
 
 void cnxx_pf_percpu_counter_destroy(struct cnxx_percpu_counter* counter)
 {
-    if (!counter)
-        return;
-    live.fetch_sub(1);
-    delete counter;
+    destroy_object(counter);
 }
 
 void cnxx_pf_percpu_counter_inc(struct cnxx_percpu_counter* counter)
@@ -573,13 +580,12 @@ void cnxx_pf_wake(const void* key)
 
 int cnxx_pf_work_create(void (*fn)(void* arg), void* arg, struct cnxx_work** work)
 {
-    if (should_fail())
-        return -ENOMEM;
-    live.fetch_add(1);
-    *work = new cnxx_work;
-    (*work)->fn = fn;
-    (*work)->arg = arg;
-    return 0;
+    const int err = make_object(work, "work_create");
+    if (!err) {
+        (*work)->fn = fn;
+        (*work)->arg = arg;
+    }
+    return err;
 }
 
 void cnxx_pf_work_queue(struct cnxx_work* work)
