@@ -81,6 +81,17 @@ void Core::receive(Bytes& buffer, Sender* sender, sk_buff* rx)
     cnxx_core_receive(core_, buffer.data(), buffer.size(), sender, rx);
 }
 
+void Core::deliver(std::uint32_t idx, std::uint32_t val) const
+{
+    test::deliver(core_, idx, val);
+}
+
+void deliver(cnxx_core* core, std::uint32_t idx, std::uint32_t val)
+{
+    Bytes buffer = netlink(cn_message(idx, val));
+    cnxx_core_receive(core, buffer.data(), buffer.size(), nullptr, nullptr);
+}
+
 cnxx_stats Core::stats()
 {
     cnxx_stats stats;

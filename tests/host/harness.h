@@ -111,6 +111,8 @@ public:
         std::uint32_t idx, std::uint32_t val, fake::Callback callback, const char* name = "test");
     int del(std::uint32_t idx, std::uint32_t val);
     void receive(Bytes& buffer, Sender* sender = nullptr, sk_buff* rx = nullptr);
+    // deliver() below, to this core.
+    void deliver(std::uint32_t idx, std::uint32_t val) const;
     cnxx_stats stats();
     int route(const Bytes& message, std::uint16_t len, std::uint32_t portid, std::uint32_t group,
         std::uint32_t* dst);
@@ -125,6 +127,10 @@ inline const cnxx_cb_id* id_of(const cn_msg* msg)
 {
     return reinterpret_cast<const cnxx_cb_id*>(&msg->id);
 }
+
+// Receives one message without data for @idx:@val, from no sender and
+// asking for no ack. Safe from callbacks and from any thread.
+void deliver(cnxx_core* core, std::uint32_t idx, std::uint32_t val);
 
 // cnxx_core_notify_request() with the bytes of @request (control_request()).
 inline int notify_request(cnxx_core* core, const Bytes& request)

@@ -306,8 +306,7 @@ TEST_F(Notify, AddAndDeleteNeverWaitForListeners)
     const auto start = std::chrono::steady_clock::now();
     ASSERT_EQ(core.add(2, 2), 0);
     ASSERT_EQ(core.del(1, 1), 0);
-    Bytes buffer = netlink(cn_message(2, 2));
-    core.receive(buffer);
+    core.deliver(2, 2);
     ASSERT_EQ(kernel_request(core, control_request(3, { { 0, 1 } }, { { 0, 1 } })), 0);
     EXPECT_LT(std::chrono::steady_clock::now() - start, 1s);
     EXPECT_EQ(deliveries(2, 2), 1u);
@@ -392,10 +391,7 @@ TEST_F(Notify, RemovalIsNotifiedWhileItWaits)
         entered = true;
         release.wait();
     });
-    std::thread receiver([&] {
-        Bytes buffer = netlink(cn_message(1, 1));
-        core.receive(buffer);
-    });
+    std::thread receiver([&] { core.deliver(1, 1); });
     while (!entered)
         std::this_thread::sleep_for(1ms);
     std::thread remover([&] { EXPECT_EQ(core.del(1, 1), 0); });

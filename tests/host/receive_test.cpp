@@ -45,14 +45,11 @@ TEST_F(Receive, CountsOfRemovedCallbacksAreKept)
     ASSERT_EQ(core.add(5, 1), 0);
     ASSERT_EQ(core.add(6, 1), 0);
     for (int i = 0; i < 3; ++i) {
-        Bytes first = netlink(cn_message(5, 1));
-        core.receive(first);
-        Bytes second = netlink(cn_message(6, 1));
-        core.receive(second);
+        core.deliver(5, 1);
+        core.deliver(6, 1);
     }
     ASSERT_EQ(core.del(5, 1), 0);
-    Bytes unknown = netlink(cn_message(5, 1));
-    core.receive(unknown);
+    core.deliver(5, 1);
     auto stats = core.stats();
     EXPECT_EQ(stats.rx_delivered, 6u);
     EXPECT_EQ(stats.rx_unknown, 1u);
