@@ -12,6 +12,7 @@
 #include <net/netlink.h>
 #include <net/sock.h>
 
+#include "netlink_msg.h"
 #include "shims.h"
 
 static struct sock *cnxx_nls;
@@ -32,32 +33,17 @@ static int cnxx_netlink_unicast(struct sk_buff *skb, u32 portid, gfp_t gfp)
 }
 
 /*
- * Builds one nlmsg of type NLMSG_DONE holding @msg and the @len bytes after
- * its header, exactly as the in-tree connector does, and sends it to @portid
+ * Sends @msg and the @len bytes after its header as one nlmsg to @portid,
  * or broadcasts it to @group. Any context.
  */
 int cnxx_netlink_send(const struct cn_msg *msg, u16 len, u32 portid,
 		      u32 group, gfp_t gfp, void *filter, void *filter_data)
 {
-	unsigned int size = sizeof(*msg) + len;
-	struct nlmsghdr *nlh;
 	struct sk_buff *skb;
 
-	if (!portid && !netlink_has_listeners(cnxx_nls, group))
-		return -ESRCH;
-
-	skb = nlmsg_new(size, gfp);
-	if (!skb)
-		return -ENOMEM;
-
-	nlh = nlmsg_put(skb, 0, msg->seq, NLMSG_DONE, size, 0);
-	if (!nlh) {
-		kfree_skb(skb);
-		return -EMSGSIZE;
-	}
-	memcpy(nlmsg_data(nlh), msg, size);
-	NETLINK_CB(skb).dst_group = group;
-
+	skb = cnxx_netlink_msg(cnxx_nls, msg, len, portid, group, gfp);
+	if (IS_ERR(skb))
+		return PTR_ERR(skb);
 	if (group)
 #ifdef CNXX_HAVE_SEND_FILTER
 		return netlink_broadcast_filtered(cnxx_nls, skb, portid, group,
