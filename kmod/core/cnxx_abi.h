@@ -105,6 +105,9 @@ struct cnxx_core_ops {
 			       const struct netlink_skb_parms *sender);
 };
 
+/* The largest hash_bits: 8 MiB of buckets, from kvmalloc(). */
+#define CNXX_MAX_HASH_BITS 20
+
 struct cnxx_core_config {
 	cnxx_u32 hash_bits;		/* registry has 1 << hash_bits buckets */
 	cnxx_u32 groups;		/* highest valid netlink group */
@@ -117,7 +120,7 @@ struct cnxx_core_config {
 
 /*
  * Creates a core in *@core: 0, -EINVAL for an invalid config (hash_bits
- * above 20, a missing op), -ENOMEM. May sleep.
+ * above CNXX_MAX_HASH_BITS, a missing op), -ENOMEM. May sleep.
  */
 int cnxx_core_create(const struct cnxx_core_config *config,
 		     struct cnxx_core **core);

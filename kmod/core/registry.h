@@ -19,8 +19,7 @@ using cxxrt::Result;
 
 class Registry {
 public:
-    // 8 MiB of buckets; the table comes from kvmalloc().
-    static constexpr u32 max_hash_bits = 20;
+    static constexpr u32 max_hash_bits = CNXX_MAX_HASH_BITS;
 
     Registry() = default;
     ~Registry();

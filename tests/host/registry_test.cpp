@@ -152,7 +152,7 @@ TEST_F(Registry, CreateRejectsBadConfig)
     cnxx_core* core = nullptr;
     EXPECT_EQ(cnxx_core_create(nullptr, &core), -EINVAL);
     EXPECT_EQ(cnxx_core_create(&config, nullptr), -EINVAL);
-    config.hash_bits = 21;
+    config.hash_bits = CNXX_MAX_HASH_BITS + 1;
     EXPECT_EQ(cnxx_core_create(&config, &core), -EINVAL);
     config.hash_bits = 0;
     config.ops = nullptr;
