@@ -57,7 +57,6 @@ int cn_netlink_send_mult(struct cn_msg *msg, u16 len, u32 portid, u32 group,
 	return cnxx_route_and_send(msg, len, portid, group, gfp_mask, filter,
 				   filter_data);
 }
-#define CNXX_NO_FILTER , NULL, NULL
 #else
 int cn_netlink_send_mult(struct cn_msg *msg, u16 len, u32 portid, u32 group,
 			 gfp_t gfp_mask)
@@ -65,14 +64,14 @@ int cn_netlink_send_mult(struct cn_msg *msg, u16 len, u32 portid, u32 group,
 	return cnxx_route_and_send(msg, len, portid, group, gfp_mask, NULL,
 				   NULL);
 }
-#define CNXX_NO_FILTER
 #endif
 EXPORT_SYMBOL_GPL(cn_netlink_send_mult);
 
+/* As the kernel's: cn_netlink_send_mult() of one record, no filter. */
 int cn_netlink_send(struct cn_msg *msg, u32 portid, u32 group, gfp_t gfp_mask)
 {
-	return cn_netlink_send_mult(msg, msg->len, portid, group,
-				    gfp_mask CNXX_NO_FILTER);
+	return cnxx_route_and_send(msg, msg->len, portid, group, gfp_mask,
+				   NULL, NULL);
 }
 EXPORT_SYMBOL_GPL(cn_netlink_send);
 
@@ -80,8 +79,8 @@ EXPORT_SYMBOL_GPL(cn_netlink_send);
 int cn_netlink_send_multi(struct cn_msg *msg, u16 len, u32 portid, u32 group,
 			  gfp_t gfp_mask)
 {
-	return cn_netlink_send_mult(msg, len, portid, group,
-				    gfp_mask CNXX_NO_FILTER);
+	return cnxx_route_and_send(msg, len, portid, group, gfp_mask, NULL,
+				   NULL);
 }
 EXPORT_SYMBOL_GPL(cn_netlink_send_multi);
 
