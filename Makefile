@@ -59,7 +59,7 @@ stress:
 install: module tools
 	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_DIR=extra modules_install
 	depmod -a $(KVER)
-	install -D -m 0644 include/uapi/cnxx/connector.h $(DESTDIR)$(PREFIX)/include/cnxx/connector.h
+	install -D -m 0644 include/uapi/cnxx/cnxx_wire.h $(DESTDIR)$(PREFIX)/include/cnxx/cnxx_wire.h
 	install -D -m 0644 -t $(DESTDIR)$(PREFIX)/include/cnxx tools/libcnxx/include/cnxx/libcnxx.h \
 		tools/libcnxx/include/cnxx/libcnxx.hpp
 	install -D -m 0644 $(BUILD)/tools/tools/libcnxx.a $(DESTDIR)$(PREFIX)/lib/libcnxx.a
@@ -68,7 +68,7 @@ install: module tools
 uninstall:
 	rm -f /lib/modules/$(KVER)/extra/cnxx.ko
 	-depmod -a $(KVER)
-	rm -f $(DESTDIR)$(PREFIX)/include/cnxx/connector.h \
+	rm -f $(DESTDIR)$(PREFIX)/include/cnxx/cnxx_wire.h \
 		$(DESTDIR)$(PREFIX)/include/cnxx/libcnxx.h \
 		$(DESTDIR)$(PREFIX)/include/cnxx/libcnxx.hpp \
 		$(DESTDIR)$(PREFIX)/lib/libcnxx.a $(DESTDIR)$(PREFIX)/bin/cnctl

@@ -38,13 +38,6 @@ public:
         __atomic_store_n(&value_, value, static_cast<int>(order));
     }
 
-    // Writes @value and returns the previous value, atomically.
-    // Read-modify-write: never loses a concurrent update.
-    T exchange(T value, MemoryOrder order) noexcept
-    {
-        return __atomic_exchange_n(&value_, value, static_cast<int>(order));
-    }
-
     // Adds @delta and returns the previous value, atomically.
     // Integers only; wraps on overflow like unsigned arithmetic.
     T fetch_add(T delta, MemoryOrder order) noexcept
@@ -59,24 +52,7 @@ public:
         return __atomic_fetch_sub(&value_, delta, static_cast<int>(order));
     }
 
-    // Stores @desired if the value equals @expected; else loads it into
-    // @expected. Returns whether the store happened.
-    bool compare_exchange(T& expected, T desired, MemoryOrder order) noexcept
-    {
-        return __atomic_compare_exchange_n(
-            &value_, &expected, desired, false, static_cast<int>(order), failure_order(order));
-    }
-
 private:
-    static constexpr int failure_order(MemoryOrder order)
-    {
-        if (order == MemoryOrder::AcquireRelease)
-            return __ATOMIC_ACQUIRE;
-        if (order == MemoryOrder::Release)
-            return __ATOMIC_RELAXED;
-        return static_cast<int>(order);
-    }
-
     T value_;
 };
 

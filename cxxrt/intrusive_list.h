@@ -48,7 +48,6 @@ public:
             return *this;
         }
         bool operator!=(const Iterator& other) const { return node_ != other.node_; }
-        bool operator==(const Iterator& other) const { return node_ == other.node_; }
 
     private:
         Node* node_;
@@ -70,10 +69,6 @@ public:
     // Appends @item, which must not be on a list of this kind.
     // Never allocates, never fails.
     void push_back(T& item) { insert_before(head_, item); }
-
-    // Prepends @item, which must not be on a list of this kind.
-    // Never allocates, never fails.
-    void push_front(T& item) { insert_before(*head_.next_, item); }
 
     // Unlinks @item, which must be on this list.
     // O(1); the element itself is untouched otherwise.

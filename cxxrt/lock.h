@@ -3,8 +3,8 @@
 // path out of a scope.
 #pragma once
 
-#include "errno.h"
 #include "platform.h"
+#include "platform_handle.h"
 #include "result.h"
 
 namespace cxxrt {
@@ -13,35 +13,23 @@ namespace cxxrt {
 // separate step; an uncreated Mutex must not be locked.
 class Mutex {
 public:
-    constexpr Mutex() = default;
-    ~Mutex()
-    {
-        if (raw_)
-            cnxx_pf_mutex_destroy(raw_);
-    }
-    Mutex(const Mutex&) = delete;
-    Mutex& operator=(const Mutex&) = delete;
-
-    // Creates the platform mutex in lock class @lock_class.
+    // Creates the platform mutex in @lock_class.
     // -ENOMEM when memory is short. May sleep.
-    Result<void> create(cnxx_lock_class lock_class)
+    Result<void> create(cnxx_lock_class& lock_class)
     {
-        raw_ = cnxx_pf_mutex_create(lock_class);
-        if (!raw_)
-            return Error::from_errno(ENOMEM);
-        return {};
+        return mutex_.create(cnxx_pf_mutex_create, &lock_class);
     }
 
     // Takes the mutex, sleeping until it is free.
     // Process context only; not recursive.
-    void lock() { cnxx_pf_mutex_lock(raw_); }
+    void lock() { cnxx_pf_mutex_lock(mutex_.get()); }
 
     // Releases the mutex taken by this task.
     // Any waiter may then take it.
-    void unlock() { cnxx_pf_mutex_unlock(raw_); }
+    void unlock() { cnxx_pf_mutex_unlock(mutex_.get()); }
 
 private:
-    cnxx_mutex* raw_ = nullptr;
+    PlatformHandle<cnxx_mutex, cnxx_pf_mutex_destroy> mutex_;
 };
 
 // Holds @mutex for the lifetime of the guard.

@@ -50,30 +50,4 @@ void destroy(T* object)
     cnxx_pf_free(object);
 }
 
-// Allocates @count default-constructed Ts, for plain element types.
-// Returns nullptr on overflow or when memory is short.
-template <typename T>
-T* make_array(cnxx_gfp gfp, size_t count)
-{
-    static_assert(alignof(T) <= allocation_alignment, "over-aligned type");
-    static_assert(__has_trivial_destructor(T), "destroy_array runs no destructors");
-    if (count > ~size_t(0) / sizeof(T))
-        return nullptr;
-    void* storage = cnxx_pf_alloc(count * sizeof(T), gfp);
-    if (!storage)
-        return nullptr;
-    T* array = static_cast<T*>(storage);
-    for (size_t i = 0; i < count; ++i)
-        new (&array[i]) T();
-    return array;
-}
-
-// Frees an array from make_array(). Accepts nullptr.
-// Elements are trivially destructible, so only the memory goes.
-template <typename T>
-void destroy_array(T* array)
-{
-    cnxx_pf_free(array);
-}
-
 } // namespace cxxrt

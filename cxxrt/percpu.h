@@ -4,8 +4,8 @@
 // instruction and no shared cache line; a read sums the copies.
 #pragma once
 
-#include "errno.h"
 #include "platform.h"
+#include "platform_handle.h"
 #include "result.h"
 #include "types.h"
 
@@ -13,28 +13,17 @@ namespace cxxrt {
 
 class PerCpuCounter {
 public:
-    constexpr PerCpuCounter() = default;
-    ~PerCpuCounter() { cnxx_pf_percpu_counter_destroy(raw_); }
-    PerCpuCounter(const PerCpuCounter&) = delete;
-    PerCpuCounter& operator=(const PerCpuCounter&) = delete;
-
     // Allocates the copies. -ENOMEM when memory is short. May sleep.
-    Result<void> create()
-    {
-        raw_ = cnxx_pf_percpu_counter_create();
-        if (!raw_)
-            return Error::from_errno(ENOMEM);
-        return {};
-    }
+    Result<void> create() { return counter_.create(cnxx_pf_percpu_counter_create); }
 
     // Adds one; safe from any context once created.
-    void increment() { cnxx_pf_percpu_counter_inc(raw_); }
+    void increment() { cnxx_pf_percpu_counter_inc(counter_.get()); }
 
     // The sum over every CPU, possibly slightly stale; 0 before create().
-    u64 read() const { return raw_ ? cnxx_pf_percpu_counter_sum(raw_) : 0; }
+    u64 read() const { return counter_.get() ? cnxx_pf_percpu_counter_sum(counter_.get()) : 0; }
 
 private:
-    cnxx_percpu_counter* raw_ = nullptr;
+    PlatformHandle<cnxx_percpu_counter, cnxx_pf_percpu_counter_destroy> counter_;
 };
 
 } // namespace cxxrt

@@ -1,6 +1,144 @@
-// SPDX-License-Identifier: GPL-2.0
-// The platform services (cnxx_pf_*) the runtime builds on: the kernel shim
-// in a module, a fake on the host.
-#pragma once
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * platform.h - what the C++ runtime needs from the platform it runs on:
+ * memory, RCU, locks, per-CPU counters, waiting, work items and logging.
+ *
+ * Implemented (cnxx_pf_*) by the kernel shim kmod/platform.c and by the
+ * host fake tests/host/fake_platform.cpp; the runtime implements
+ * cnxx_rcu_reclaim() for them. A C header that includes nothing, only
+ * types the compiler provides, so that kernel C, the freestanding C++ and
+ * the host tests all read the same one. Code built on the runtime adds its
+ * own platform functions in its own header (kmod/core/cnxx_abi.h).
+ */
+#ifndef CXXRT_PLATFORM_H
+#define CXXRT_PLATFORM_H
 
-#include "../kmod/core/cnxx_abi.h"
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef unsigned long long cnxx_u64; /* u64 on every Linux ABI */
+typedef __SIZE_TYPE__ cnxx_size_t;
+
+enum cnxx_gfp {
+	CNXX_GFP_KERNEL, /* may sleep */
+	CNXX_GFP_ATOMIC, /* any context */
+};
+
+/* kmalloc()/kfree(). Returns NULL on failure; memory is not zeroed. */
+void *cnxx_pf_alloc(cnxx_size_t size, enum cnxx_gfp gfp);
+void cnxx_pf_free(const void *ptr);
+/*
+ * kvmalloc(GFP_KERNEL)/kvfree(), for tables of any size. May sleep.
+ * _free_large accepts NULL.
+ */
+void *cnxx_pf_alloc_large(cnxx_size_t size);
+void cnxx_pf_free_large(const void *ptr);
+
+/*
+ * Same layout as struct rcu_head (the shim checks it at build time), so
+ * that C++ objects can embed one without a kernel header. Its fields
+ * belong to the platform.
+ */
+struct cnxx_rcu_head {
+	void *next;
+	void (*func)(void *head);
+};
+
+/*
+ * call_rcu(): after a grace period the platform calls cnxx_rcu_reclaim()
+ * with @head, in softirq context. The function the kernel calls is the
+ * platform's own, with the kernel's prototype (kCFI), and it calls the
+ * runtime directly.
+ */
+void cnxx_pf_call_rcu(struct cnxx_rcu_head *head);
+/* Implemented by the runtime: frees the object that embeds @head. */
+void cnxx_rcu_reclaim(struct cnxx_rcu_head *head);
+/* rcu_barrier(): waits for every pending cnxx_pf_call_rcu() callback. May sleep. */
+void cnxx_pf_rcu_barrier(void);
+/* rcu_read_lock()/rcu_read_unlock(): no sleeping in between. */
+void cnxx_pf_rcu_read_lock(void);
+void cnxx_pf_rcu_read_unlock(void);
+
+/*
+ * Sleeping locks. Each belongs to a lock class, a static object of the
+ * platform that the code above the runtime names (a lockdep class in the
+ * kernel); locks of one class are never nested. _create stores the new
+ * mutex in *@mutex and returns 0, or returns -ENOMEM; it may sleep.
+ * _destroy accepts NULL.
+ */
+struct cnxx_lock_class;
+struct cnxx_mutex;
+int cnxx_pf_mutex_create(struct cnxx_lock_class *lock_class,
+			 struct cnxx_mutex **mutex);
+void cnxx_pf_mutex_destroy(struct cnxx_mutex *mutex);
+void cnxx_pf_mutex_lock(struct cnxx_mutex *mutex);
+void cnxx_pf_mutex_unlock(struct cnxx_mutex *mutex);
+
+/*
+ * bit_spin_lock() on bit 0 of *@word: a one-word lock for short sections
+ * in process or RCU read context; disables preemption while held. *@word
+ * holds nothing but the lock, so the unlock may be a plain release store
+ * (__bit_spin_unlock()): only the holder writes the word.
+ */
+void cnxx_pf_bit_lock(unsigned long *word);
+void cnxx_pf_bit_unlock(unsigned long *word);
+
+/*
+ * A per-CPU statistics counter (alloc_percpu(u64)): _inc adds one to the
+ * current CPU's copy with no locked instruction, from any context; _sum
+ * adds up every CPU's copy. _create stores the new counter in *@counter
+ * and returns 0, or returns -ENOMEM; it may sleep. _destroy accepts NULL.
+ */
+struct cnxx_percpu_counter;
+int cnxx_pf_percpu_counter_create(struct cnxx_percpu_counter **counter);
+void cnxx_pf_percpu_counter_destroy(struct cnxx_percpu_counter *counter);
+void cnxx_pf_percpu_counter_inc(struct cnxx_percpu_counter *counter);
+cnxx_u64 cnxx_pf_percpu_counter_sum(const struct cnxx_percpu_counter *counter);
+
+/* The running task (current), only ever compared. */
+struct task_struct;
+const struct task_struct *cnxx_pf_current(void);
+
+/*
+ * wait_var_event()/wake_up_var(): sleep until @done(@arg) is true; a waker
+ * changes the state with a full barrier (e.g. a seq_cst atomic RMW), then
+ * calls cnxx_pf_wake(@key). @key is only an address: it is never
+ * dereferenced.
+ */
+void cnxx_pf_wait(const void *key, bool (*done)(const void *arg),
+		  const void *arg);
+void cnxx_pf_wake(const void *key);
+
+/*
+ * A work item on the system workqueue that runs @fn(@arg). _create stores
+ * the new item in *@work and returns 0, or returns -ENOMEM. _destroy waits
+ * for a queued or running @fn, then frees the item; it accepts NULL. May
+ * sleep.
+ */
+struct cnxx_work;
+int cnxx_pf_work_create(void (*fn)(void *arg), void *arg,
+			struct cnxx_work **work);
+void cnxx_pf_work_queue(struct cnxx_work *work);
+void cnxx_pf_work_destroy(struct cnxx_work *work);
+
+enum cnxx_log_level {
+	CNXX_LOG_ERR,
+	CNXX_LOG_WARN,
+	CNXX_LOG_INFO,
+	CNXX_LOG_DEBUG,
+};
+/*
+ * printk() with the module prefix; @fmt ends with a newline, as in the
+ * kernel. The _ratelimited variant drops floods.
+ */
+void cnxx_pf_log(enum cnxx_log_level level, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void cnxx_pf_log_ratelimited(enum cnxx_log_level level, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* CXXRT_PLATFORM_H */

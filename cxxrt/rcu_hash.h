@@ -61,8 +61,8 @@ public:
             new (&buckets_[i]) Bucket(nullptr);
     }
 
-    // Gives the bucket storage back for the caller to free.
-    // The table must be empty, and no reader may still walk it.
+    // Gives the bucket storage back for the caller to free: nullptr if
+    // never attached. The table must be empty, and no reader may walk it.
     void* detach()
     {
         void* storage = buckets_;
@@ -123,11 +123,11 @@ public:
 
     // Calls @visit(const T&) for every element. Reader: inside an RCU
     // read section (an element added or erased meanwhile may be missed or
-    // seen), or holding the writers' lock. Walks every bucket.
+    // seen), or holding the writers' lock. Walks every bucket, if any.
     template <typename Visitor>
     void for_each_rcu(Visitor&& visit) const
     {
-        for (size_t i = 0; i < (size_t(1) << bits_); ++i) {
+        for (size_t i = 0; i < bucket_count(); ++i) {
             for (Node* node = buckets_[i].load(MemoryOrder::Acquire); node;
                  node = node->next_.load(MemoryOrder::Acquire))
                 visit(*static_cast<const T*>(node));
@@ -139,7 +139,7 @@ public:
     size_t longest_chain() const
     {
         size_t longest = 0;
-        for (size_t i = 0; i < (size_t(1) << bits_); ++i) {
+        for (size_t i = 0; i < bucket_count(); ++i) {
             size_t length = 0;
             for (Node* node = buckets_[i].load(MemoryOrder::Relaxed); node;
                  node = node->next_.load(MemoryOrder::Relaxed))
@@ -151,6 +151,9 @@ public:
     }
 
 private:
+    // 0 before attach() and after detach().
+    size_t bucket_count() const { return buckets_ ? size_t(1) << bits_ : 0; }
+
     Bucket& bucket_for(const Key& key) const
     {
         if (bits_ == 0)

@@ -19,9 +19,6 @@ public:
     // Never 0: a Result without error has no Error.
     constexpr int code() const { return code_; }
 
-    constexpr bool operator==(const Error& other) const { return code_ == other.code_; }
-    constexpr bool operator!=(const Error& other) const { return code_ != other.code_; }
-
 private:
     constexpr explicit Error(int code) : code_(code) {}
 
@@ -70,6 +67,9 @@ public:
     constexpr Result() : code_(0) {}
     constexpr Result(Error error) : code_(error.code()) {}
 
+    // What a C function returned: 0 or a negative errno.
+    static constexpr Result from_return_code(int code) { return Result(code, 0); }
+
     // Whether this holds an error.
     // Check it before error().
     constexpr bool is_error() const { return code_ != 0; }
@@ -87,6 +87,8 @@ public:
     constexpr int to_errno() const { return code_; }
 
 private:
+    constexpr Result(int code, int) : code_(code) {}
+
     int code_;
 };
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-// Loads and stores of native-endian integers at any address. Netlink data
+// Loads of native-endian integers from any address. Netlink data
 // comes from user space and is only as aligned as the sender made it.
 #pragma once
 
@@ -15,14 +15,6 @@ inline T load_unaligned(const void* bytes)
     CXXRT_UNINITIALIZED T value;
     __builtin_memcpy(&value, bytes, sizeof(T));
     return value;
-}
-
-// Writes @value to @bytes, which need not be aligned for T.
-// T must be trivially copyable.
-template <typename T>
-inline void store_unaligned(void* bytes, const T& value)
-{
-    __builtin_memcpy(bytes, &value, sizeof(T));
 }
 
 } // namespace cxxrt

@@ -6,21 +6,22 @@
 #include <linux/export.h>
 #include <linux/module.h>
 
-#include <cnxx/connector.h>
+#include <cnxx/cnxx_kernel.h>
 
-#include "cnxx.h"
+#include "shims.h"
 
-/*
- * cb_id and cnxx_cb_id are the same two u32s; the callback is stored
- * type-erased and cast back by cnxx_pf_invoke().
- */
+/* What the casts below and the core's copy of a name rely on. */
 static_assert(sizeof(struct cb_id) == sizeof(struct cnxx_cb_id));
+static_assert(offsetof(struct cb_id, idx) == offsetof(struct cnxx_cb_id, idx));
+static_assert(offsetof(struct cb_id, val) == offsetof(struct cnxx_cb_id, val));
+static_assert(CNXX_NAME_LEN == CN_CBQ_NAMELEN);
 
 int cn_add_callback(const struct cb_id *id, const char *name,
 		    void (*callback)(struct cn_msg *, struct netlink_skb_parms *))
 {
+	/* SAFETY: same layout, checked above. */
 	return cnxx_core_add(cnxx_core, (const struct cnxx_cb_id *)id, name,
-			     (cnxx_callback_t)callback);
+			     callback);
 }
 EXPORT_SYMBOL_GPL(cn_add_callback);
 
@@ -31,8 +32,10 @@ void cn_del_callback(const struct cb_id *id)
 }
 EXPORT_SYMBOL_GPL(cn_del_callback);
 
-static int cnxx_send(struct cn_msg *msg, u16 len, u32 portid, u32 group,
-		     gfp_t gfp, void *filter, void *filter_data)
+/* Named apart from libcnxx's cnxx_send(): one name, one function. */
+static int cnxx_route_and_send(struct cn_msg *msg, u16 len, u32 portid,
+			       u32 group, gfp_t gfp, void *filter,
+			       void *filter_data)
 {
 	const struct cnxx_cb_id *id = (const struct cnxx_cb_id *)&msg->id;
 	u32 dst;
@@ -51,24 +54,24 @@ int cn_netlink_send_mult(struct cn_msg *msg, u16 len, u32 portid, u32 group,
 			 gfp_t gfp_mask, netlink_filter_fn filter,
 			 void *filter_data)
 {
-	return cnxx_send(msg, len, portid, group, gfp_mask, filter,
-			 filter_data);
+	return cnxx_route_and_send(msg, len, portid, group, gfp_mask, filter,
+				   filter_data);
 }
-#define CNXX_NO_FILTER , NULL, NULL
 #else
 int cn_netlink_send_mult(struct cn_msg *msg, u16 len, u32 portid, u32 group,
 			 gfp_t gfp_mask)
 {
-	return cnxx_send(msg, len, portid, group, gfp_mask, NULL, NULL);
+	return cnxx_route_and_send(msg, len, portid, group, gfp_mask, NULL,
+				   NULL);
 }
-#define CNXX_NO_FILTER
 #endif
 EXPORT_SYMBOL_GPL(cn_netlink_send_mult);
 
+/* As the kernel's: cn_netlink_send_mult() of one record, no filter. */
 int cn_netlink_send(struct cn_msg *msg, u32 portid, u32 group, gfp_t gfp_mask)
 {
-	return cn_netlink_send_mult(msg, msg->len, portid, group,
-				    gfp_mask CNXX_NO_FILTER);
+	return cnxx_route_and_send(msg, msg->len, portid, group, gfp_mask,
+				   NULL, NULL);
 }
 EXPORT_SYMBOL_GPL(cn_netlink_send);
 
@@ -76,8 +79,8 @@ EXPORT_SYMBOL_GPL(cn_netlink_send);
 int cn_netlink_send_multi(struct cn_msg *msg, u16 len, u32 portid, u32 group,
 			  gfp_t gfp_mask)
 {
-	return cn_netlink_send_mult(msg, len, portid, group,
-				    gfp_mask CNXX_NO_FILTER);
+	return cnxx_route_and_send(msg, len, portid, group, gfp_mask, NULL,
+				   NULL);
 }
 EXPORT_SYMBOL_GPL(cn_netlink_send_multi);
 

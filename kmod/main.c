@@ -9,8 +9,9 @@
 #include <linux/moduleparam.h>
 #include <linux/net.h>
 #include <linux/netlink.h>
+#include <linux/stringify.h>
 
-#include "cnxx.h"
+#include "shims.h"
 
 #ifndef CNXX_VERSION
 #define CNXX_VERSION "0.0"
@@ -56,9 +57,10 @@ static const struct kernel_param_ops cnxx_param_ops = {
 #define CNXX_PARAM(name, def, lo, hi, desc)				\
 	static struct cnxx_uint_param name = { def, lo, hi };		\
 	module_param_cb(name, &cnxx_param_ops, &name, 0444);		\
-	MODULE_PARM_DESC(name, desc " (" #lo "-" #hi ", default " #def ")")
+	MODULE_PARM_DESC(name, desc " (" __stringify(lo) "-"		\
+			 __stringify(hi) ", default " __stringify(def) ")")
 
-CNXX_PARAM(hash_bits, 12, 4, 20,
+CNXX_PARAM(hash_bits, 12, 4, CNXX_MAX_HASH_BITS,
 	   "Registry hash table size as a power of two");
 CNXX_PARAM(notify_max_requests, 64, 0, 4096,
 	   "Stored registration-notification requests, at most");
@@ -87,7 +89,7 @@ static int cnxx_core_init(void)
 {
 	struct cnxx_core_config config = {
 		.hash_bits = hash_bits.value,
-		.groups = CN_NETLINK_USERS + 0xf,
+		.groups = CN_NETLINK_GROUPS,
 		.max_notify_requests = notify_max_requests.value,
 		.max_notify_ranges = notify_max_ranges.value,
 		.max_notify_pending = notify_max_pending.value,

@@ -12,7 +12,8 @@
 #include <net/netlink.h>
 #include <net/sock.h>
 
-#include "cnxx.h"
+#include "netlink_msg.h"
+#include "shims.h"
 
 static struct sock *cnxx_nls;
 
@@ -32,32 +33,17 @@ static int cnxx_netlink_unicast(struct sk_buff *skb, u32 portid, gfp_t gfp)
 }
 
 /*
- * Builds one nlmsg of type NLMSG_DONE holding @msg and the @len bytes after
- * its header, exactly as the in-tree connector does, and sends it to @portid
+ * Sends @msg and the @len bytes after its header as one nlmsg to @portid,
  * or broadcasts it to @group. Any context.
  */
-int cnxx_netlink_send(struct cn_msg *msg, u16 len, u32 portid, u32 group,
-		      gfp_t gfp, void *filter, void *filter_data)
+int cnxx_netlink_send(const struct cn_msg *msg, u16 len, u32 portid,
+		      u32 group, gfp_t gfp, void *filter, void *filter_data)
 {
-	unsigned int size = sizeof(*msg) + len;
-	struct nlmsghdr *nlh;
 	struct sk_buff *skb;
 
-	if (!portid && !netlink_has_listeners(cnxx_nls, group))
-		return -ESRCH;
-
-	skb = nlmsg_new(size, gfp);
-	if (!skb)
-		return -ENOMEM;
-
-	nlh = nlmsg_put(skb, 0, msg->seq, NLMSG_DONE, size, 0);
-	if (!nlh) {
-		kfree_skb(skb);
-		return -EMSGSIZE;
-	}
-	memcpy(nlmsg_data(nlh), msg, size);
-	NETLINK_CB(skb).dst_group = group;
-
+	skb = cnxx_netlink_msg(cnxx_nls, msg, len, portid, group, gfp);
+	if (IS_ERR(skb))
+		return PTR_ERR(skb);
 	if (group)
 #ifdef CNXX_HAVE_SEND_FILTER
 		return netlink_broadcast_filtered(cnxx_nls, skb, portid, group,
@@ -76,28 +62,26 @@ static void cnxx_netlink_input(struct sk_buff *skb)
 			  skb);
 }
 
-static void cnxx_netlink_ack(void *ctx, void *rx, const void *nlh, int err)
+static void cnxx_netlink_ack(void *ctx, struct sk_buff *rx,
+			     const struct nlmsghdr *nlh, int err)
 {
-	/* SAFETY: @rx is the skb given to cnxx_core_receive(), @nlh inside it. */
+	/* SAFETY: netlink_ack() only reads @nlh; it takes no const. */
 	netlink_ack(rx, (struct nlmsghdr *)nlh, err, NULL);
 }
 
-static int cnxx_netlink_notify(void *ctx, const void *msg, size_t size,
-			       u32 group)
+static int cnxx_netlink_notify(void *ctx, const struct cn_msg *msg,
+			       size_t size, u32 group)
 {
-	struct cn_msg *m = (struct cn_msg *)msg;
-
 	/* Released first on unload and on a failed load: nobody listens. */
 	if (!cnxx_nls)
 		return -ESRCH;
-	/* SAFETY: the core built @msg as one cn_msg of @size bytes. */
-	return cnxx_netlink_send(m, size - sizeof(*m), 0, group, GFP_KERNEL,
-				 NULL, NULL);
+	return cnxx_netlink_send(msg, size - sizeof(*msg), 0, group,
+				 GFP_KERNEL, NULL, NULL);
 }
 
-static bool cnxx_netlink_capable(void *ctx, void *sender)
+static bool cnxx_netlink_capable(void *ctx,
+				 const struct netlink_skb_parms *sender)
 {
-	/* SAFETY: the core passes back the parms given with the message. */
 	return __netlink_ns_capable(sender, &init_user_ns, CAP_NET_ADMIN);
 }
 
@@ -125,7 +109,7 @@ static int cnxx_netlink_bind(struct net *net, int group)
 int cnxx_netlink_init(unsigned int reply_timeout_ms)
 {
 	struct netlink_kernel_cfg cfg = {
-		.groups = CN_NETLINK_USERS + 0xf,
+		.groups = CN_NETLINK_GROUPS,
 		.input = cnxx_netlink_input,
 #ifdef CNXX_HAVE_SEND_FILTER
 		.flags = NL_CFG_F_NONROOT_RECV,

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The platform functions the C++ core calls (cnxx_pf_* in cnxx_abi.h):
- * memory, RCU, locks, waiting, work items and logging.
+ * The platform functions the C++ side calls: the runtime's
+ * (cxxrt/platform.h: memory, RCU, locks, waiting, work items, logging) and
+ * the core's (kmod/core/cnxx_abi.h: lock classes, calling a callback).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -18,7 +19,7 @@
 #include <linux/wait_bit.h>
 #include <linux/workqueue.h>
 
-#include "cnxx.h"
+#include "shims.h"
 
 static_assert(sizeof(struct cnxx_rcu_head) == sizeof(struct rcu_head));
 static_assert(__alignof__(struct cnxx_rcu_head) >= __alignof__(struct rcu_head));
@@ -75,23 +76,25 @@ struct cnxx_mutex {
 	struct mutex mutex;
 };
 
-static struct lock_class_key cnxx_lock_keys[CNXX_LOCK_CLASSES];
-static const char *const cnxx_lock_names[CNXX_LOCK_CLASSES] = {
-	[CNXX_LOCK_REGISTRY] = "cnxx_registry",
-	[CNXX_LOCK_NOTIFY] = "cnxx_notify",
+/* A lockdep class: its key must be static, so it lives here. */
+struct cnxx_lock_class {
+	struct lock_class_key key;
+	const char *name;
 };
 
-struct cnxx_mutex *cnxx_pf_mutex_create(enum cnxx_lock_class cls)
-{
-	struct cnxx_mutex *m;
+struct cnxx_lock_class cnxx_registry_lock_class = { .name = "cnxx_registry" };
+struct cnxx_lock_class cnxx_notify_lock_class = { .name = "cnxx_notify" };
 
-	if (WARN_ON(cls >= CNXX_LOCK_CLASSES))
-		return NULL;
-	m = kmalloc(sizeof(*m), GFP_KERNEL);
-	if (m)
-		__mutex_init(&m->mutex, cnxx_lock_names[cls],
-			     &cnxx_lock_keys[cls]);
-	return m;
+int cnxx_pf_mutex_create(struct cnxx_lock_class *lock_class,
+			 struct cnxx_mutex **mutex)
+{
+	struct cnxx_mutex *m = kmalloc(sizeof(*m), GFP_KERNEL);
+
+	if (!m)
+		return -ENOMEM;
+	__mutex_init(&m->mutex, lock_class->name, &lock_class->key);
+	*mutex = m;
+	return 0;
 }
 
 void cnxx_pf_mutex_destroy(struct cnxx_mutex *m)
@@ -126,9 +129,14 @@ void cnxx_pf_bit_unlock(unsigned long *word)
 	__bit_spin_unlock(0, word);
 }
 
-struct cnxx_percpu_counter *cnxx_pf_percpu_counter_create(void)
+int cnxx_pf_percpu_counter_create(struct cnxx_percpu_counter **counter)
 {
-	return (__force struct cnxx_percpu_counter *)alloc_percpu(u64);
+	u64 __percpu *count = alloc_percpu(u64);
+
+	if (!count)
+		return -ENOMEM;
+	*counter = (__force struct cnxx_percpu_counter *)count;
+	return 0;
 }
 
 void cnxx_pf_percpu_counter_destroy(struct cnxx_percpu_counter *counter)
@@ -152,20 +160,20 @@ cnxx_u64 cnxx_pf_percpu_counter_sum(const struct cnxx_percpu_counter *counter)
 	return sum;
 }
 
-const void *cnxx_pf_current(void)
+const struct task_struct *cnxx_pf_current(void)
 {
 	return current;
 }
 
-void cnxx_pf_wait(const void *var, bool (*done)(const void *arg),
+void cnxx_pf_wait(const void *key, bool (*done)(const void *arg),
 		  const void *arg)
 {
-	wait_var_event((void *)var, done(arg));
+	wait_var_event((void *)key, done(arg));
 }
 
-void cnxx_pf_wake(const void *var)
+void cnxx_pf_wake(const void *key)
 {
-	wake_up_var((void *)var);
+	wake_up_var((void *)key);
 }
 
 struct cnxx_work {
@@ -181,16 +189,18 @@ static void cnxx_work_run(struct work_struct *work)
 	w->fn(w->arg);
 }
 
-struct cnxx_work *cnxx_pf_work_create(void (*fn)(void *arg), void *arg)
+int cnxx_pf_work_create(void (*fn)(void *arg), void *arg,
+			struct cnxx_work **work)
 {
 	struct cnxx_work *w = kmalloc(sizeof(*w), GFP_KERNEL);
 
 	if (!w)
-		return NULL;
+		return -ENOMEM;
 	INIT_WORK(&w->work, cnxx_work_run);
 	w->fn = fn;
 	w->arg = arg;
-	return w;
+	*work = w;
+	return 0;
 }
 
 void cnxx_pf_work_queue(struct cnxx_work *w)
@@ -217,16 +227,13 @@ static struct lockdep_map cnxx_calls_map =
 	STATIC_LOCKDEP_MAP_INIT("cnxx_callback", &cnxx_calls_key);
 #endif
 
-void cnxx_pf_invoke(cnxx_callback_t cb, void *msg, void *sender)
+void cnxx_pf_invoke(cnxx_callback_t cb, struct cn_msg *msg,
+		    struct netlink_skb_parms *sender)
 {
-	void (*callback)(struct cn_msg *, struct netlink_skb_parms *);
-
-	/* SAFETY: cn_add_callback() stored a pointer of exactly this type. */
-	callback = (void (*)(struct cn_msg *, struct netlink_skb_parms *))cb;
 #ifdef CONFIG_LOCKDEP
 	lock_map_acquire(&cnxx_calls_map);
 #endif
-	callback(msg, sender);
+	cb(msg, sender);
 #ifdef CONFIG_LOCKDEP
 	lock_map_release(&cnxx_calls_map);
 #endif

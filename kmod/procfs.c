@@ -7,7 +7,7 @@
 #include <linux/seq_file.h>
 #include <net/net_namespace.h>
 
-#include "cnxx.h"
+#include "shims.h"
 
 static void cnxx_proc_show_id(void *arg, const struct cnxx_cb_info *info)
 {

@@ -20,10 +20,10 @@
 #include <linux/string.h>
 #include <linux/uaccess.h>
 
-#include "cnxx.h"
+#include "shims.h"
 
 /* Far from any id a test or a user registers. */
-static const struct cnxx_cb_id cnxx_selftest_id = { 0x434e5844, 1 };
+static const struct cb_id cnxx_selftest_id = { 0x434e5844, 1 };
 
 static DEFINE_MUTEX(cnxx_selftest_lock);
 static struct dentry *cnxx_selftest_dir;
@@ -35,60 +35,76 @@ static void cnxx_selftest_cb(struct cn_msg *msg,
 	mutex_unlock(&cnxx_selftest_lock);
 }
 
+static int cnxx_selftest_kasan(void)
+{
+	return cnxx_core_selftest_oob_read(16);
+}
+
 static int cnxx_selftest_lockdep(void)
 {
 	struct netlink_skb_parms sender = {};
-	size_t len = NLMSG_LENGTH(sizeof(struct cn_msg));
-	struct nlmsghdr *nlh;
-	struct cn_msg *msg;
+	struct {
+		struct nlmsghdr nlh;
+		struct cn_msg msg;
+	} input = {
+		.nlh = { .nlmsg_len = sizeof(input), .nlmsg_type = NLMSG_DONE },
+		.msg = { .id = cnxx_selftest_id },
+	};
 	int err;
 
-	nlh = kzalloc(len, GFP_KERNEL);
-	if (!nlh)
-		return -ENOMEM;
-	nlh->nlmsg_len = len;
-	nlh->nlmsg_type = NLMSG_DONE;
-	msg = nlmsg_data(nlh);
-	memcpy(&msg->id, &cnxx_selftest_id, sizeof(msg->id));
+	err = cn_add_callback(&cnxx_selftest_id, "cnxx_selftest",
+			      cnxx_selftest_cb);
+	if (err)
+		return err;
+	/* The callback takes the lock inside a call ... */
+	cnxx_core_receive(cnxx_core, &input, sizeof(input), &sender, NULL);
+	/* ... and the remover waits for calls holding it. */
+	mutex_lock(&cnxx_selftest_lock);
+	cn_del_callback(&cnxx_selftest_id);
+	mutex_unlock(&cnxx_selftest_lock);
+	return 0;
+}
 
-	err = cnxx_core_add(cnxx_core, &cnxx_selftest_id, "cnxx_selftest",
-			    (cnxx_callback_t)cnxx_selftest_cb);
-	if (!err) {
-		/* The callback takes the lock inside a call ... */
-		cnxx_core_receive(cnxx_core, nlh, len, &sender, NULL);
-		/* ... and the remover waits for calls holding it. */
-		mutex_lock(&cnxx_selftest_lock);
-		err = cnxx_core_del(cnxx_core, &cnxx_selftest_id);
-		mutex_unlock(&cnxx_selftest_lock);
-	}
-	kfree(nlh);
-	return err;
+static const struct cnxx_selftest {
+	const char *name;	/* what to write to the file */
+	const char *what;	/* what the log says it does */
+	int (*run)(void);
+} cnxx_selftests[] = {
+	{ "kasan", "out-of-bounds read in C++", cnxx_selftest_kasan },
+	{ "lockdep", "removal under a lock the callback takes",
+	  cnxx_selftest_lockdep },
+};
+
+static const struct cnxx_selftest *cnxx_selftest_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(cnxx_selftests); i++)
+		if (sysfs_streq(name, cnxx_selftests[i].name))
+			return &cnxx_selftests[i];
+	return NULL;
 }
 
 static ssize_t cnxx_selftest_write(struct file *file, const char __user *ubuf,
 				   size_t count, loff_t *ppos)
 {
-	char buf[16];
+	const struct cnxx_selftest *test;
+	char *name;
 	int err;
 
-	if (count >= sizeof(buf))
+	if (count >= 16)
 		return -EINVAL;
-	if (copy_from_user(buf, ubuf, count))
-		return -EFAULT;
-	buf[count] = '\0';
-
-	if (sysfs_streq(buf, "kasan")) {
-		pr_info("selftest: out-of-bounds read in C++\n");
-		err = cnxx_core_selftest_oob_read(16);
-	} else if (sysfs_streq(buf, "lockdep")) {
-		pr_info("selftest: removal under a lock the callback takes\n");
-		err = cnxx_selftest_lockdep();
-	} else {
+	name = memdup_user_nul(ubuf, count);
+	if (IS_ERR(name))
+		return PTR_ERR(name);
+	test = cnxx_selftest_find(name);
+	kfree(name);
+	if (!test)
 		return -EINVAL;
-	}
+	pr_info("selftest: %s\n", test->what);
+	err = test->run();
 	return err < 0 ? err : count;
 }
-
 static const struct file_operations cnxx_selftest_fops = {
 	.owner = THIS_MODULE,
 	.write = cnxx_selftest_write,

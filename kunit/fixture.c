@@ -31,7 +31,8 @@ static_assert(sizeof(struct cb_id) == sizeof(struct cnxx_cb_id));
 
 struct kt_fix *kt_cur;
 
-static void kt_op_ack(void *ctx, void *rx, const void *nlh, int err)
+static void kt_op_ack(void *ctx, struct sk_buff *rx,
+		      const struct nlmsghdr *nlh, int err)
 {
 	struct kt_fix *fix = ctx;
 
@@ -46,13 +47,14 @@ static void kt_op_ack(void *ctx, void *rx, const void *nlh, int err)
 }
 
 /* No case registers an id that a stored request matches. */
-static int kt_op_notify(void *ctx, const void *msg, size_t size, u32 group)
+static int kt_op_notify(void *ctx, const struct cn_msg *msg, size_t size,
+			u32 group)
 {
 	return 0;
 }
 
 /* No case sends a control request through the receive path. */
-static bool kt_op_capable(void *ctx, void *sender)
+static bool kt_op_capable(void *ctx, const struct netlink_skb_parms *sender)
 {
 	return false;
 }
@@ -146,11 +148,11 @@ void *kt_buf(struct kt_fix *fix, size_t len)
 }
 
 int kt_add(struct kt_fix *fix, u32 idx, u32 val, const char *name,
-	   kt_cb_t cb)
+	   cnxx_callback_t cb)
 {
 	struct cnxx_cb_id id = kt_id(idx, val);
 
-	return cnxx_core_add(fix->core, &id, name, (cnxx_callback_t)cb);
+	return cnxx_core_add(fix->core, &id, name, cb);
 }
 
 int kt_del(struct kt_fix *fix, u32 idx, u32 val)
@@ -363,9 +365,9 @@ void kt_expect_ack(struct kunit *test, struct kt_fix *fix, unsigned int i,
 
 	KUNIT_ASSERT_LT(test, i, min_t(unsigned int, fix->nacks,
 				       KT_MAX_ACKS));
-	KUNIT_EXPECT_PTR_EQ(test, a->nlh, (const void *)nlh);
+	KUNIT_EXPECT_PTR_EQ(test, (const void *)a->nlh, (const void *)nlh);
 	KUNIT_EXPECT_EQ_MSG(test, a->err, err, "ack %u", i);
-	KUNIT_EXPECT_PTR_EQ(test, a->rx, (void *)&fix->rx_token);
+	KUNIT_EXPECT_PTR_EQ(test, a->rx, &fix->rx_token);
 }
 
 MODULE_LICENSE("GPL");

@@ -17,6 +17,7 @@
 #include <linux/completion.h>
 #include <linux/connector.h>
 #include <linux/jiffies.h>
+#include <linux/skbuff.h>
 #include <linux/spinlock.h>
 
 #include "core/cnxx_abi.h"
@@ -51,11 +52,9 @@
 	};								\
 	kunit_test_suites(&kt_##suite##_suite)
 
-typedef void (*kt_cb_t)(struct cn_msg *msg, struct netlink_skb_parms *nsp);
-
 struct kt_ack {
-	const void *nlh;
-	void *rx;
+	const struct nlmsghdr *nlh;
+	struct sk_buff *rx;
 	int err;
 };
 
@@ -86,7 +85,7 @@ struct kt_fix {
 	struct cnxx_core *core;
 	struct cnxx_core_config cfg;
 	struct netlink_skb_parms sender;	/* the fake sender: all zero */
-	int rx_token;				/* its address is the @rx */
+	struct sk_buff rx_token;		/* only its address, the @rx */
 
 	spinlock_t lock;			/* acks, calls */
 	unsigned int nacks;
@@ -125,7 +124,7 @@ static inline struct cnxx_cb_id kt_id(u32 idx, u32 val)
 /* Zeroed, exactly @len bytes, freed at exit; NULL after KT_MAX_BUFS. */
 void *kt_buf(struct kt_fix *fix, size_t len);
 int kt_add(struct kt_fix *fix, u32 idx, u32 val, const char *name,
-	   kt_cb_t cb);
+	   cnxx_callback_t cb);
 int kt_del(struct kt_fix *fix, u32 idx, u32 val);
 struct cnxx_stats kt_stats(struct kt_fix *fix);
 

@@ -9,7 +9,7 @@
  */
 #include <linux/string.h>
 
-#include <cnxx/connector.h>
+#include <cnxx/cnxx_kernel.h>
 
 #include "fixture.h"
 

@@ -266,8 +266,7 @@ static int kt_churn_fn(struct kt_thread *t)
 		usleep_range(20, 50);
 		WRITE_ONCE(fix->deleted, false);
 		smp_mb();	/* flag cleared before the id can be found */
-		if (cnxx_core_add(fix->core, &t->id, "churn",
-				  (cnxx_callback_t)kt_churn_cb))
+		if (cnxx_core_add(fix->core, &t->id, "churn", kt_churn_cb))
 			bad++;
 		usleep_range(20, 50);
 	}

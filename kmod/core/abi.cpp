@@ -57,7 +57,7 @@ int cnxx_core_del(struct cnxx_core* core, const struct cnxx_cb_id* id)
     return connector_of(core)->remove(*id).to_errno();
 }
 
-int cnxx_core_notify_request(struct cnxx_core* core, const void* ctl, cnxx_size_t size)
+int cnxx_core_notify_request(struct cnxx_core* core, const struct cn_ctl_msg* ctl, cnxx_size_t size)
 {
     if (!ctl)
         return -EINVAL;

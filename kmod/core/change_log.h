@@ -16,7 +16,7 @@ namespace cnxx {
 // is not freed before the change has been taken and handled.
 struct Change : public cxxrt::ListNode<Change> {
     cnxx_cb_id id = {};
-    cxxrt::u32 ack = 0; // wire::notify_registered or notify_unregistered
+    cxxrt::u32 ack = 0; // CN_NOTIFY_REGISTERED or CN_NOTIFY_UNREGISTERED
 };
 
 class ChangeLog {

@@ -9,13 +9,17 @@
  * Two directions:
  *  - cnxx_core_*: implemented by the core, called by the shims.
  *  - cnxx_pf_*:   the platform, implemented by kmod/platform.c in the kernel
- *                 and by tests/fake_platform.cpp on the host.
+ *                 and by tests/host/fake_platform.cpp on the host: what the
+ *                 runtime needs (cxxrt/platform.h) and, below, what the
+ *                 core needs on top of it.
  *
  * Per-instance I/O (netlink replies, notifications) goes through
  * struct cnxx_core_ops so that KUnit and host tests can run private cores.
  */
 #ifndef CNXX_ABI_H
 #define CNXX_ABI_H
+
+#include "../../cxxrt/platform.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -24,149 +28,52 @@ extern "C" {
 typedef __UINT8_TYPE__ cnxx_u8;
 typedef __UINT16_TYPE__ cnxx_u16;
 typedef __UINT32_TYPE__ cnxx_u32;
-typedef unsigned long long cnxx_u64; /* u64 on every Linux ABI */
-typedef __SIZE_TYPE__ cnxx_size_t;
 
-/* Same layout as struct cb_id. */
+/*
+ * Kernel structures the ABI passes by pointer, declared by name only: the
+ * core hands them on, or reads their bytes, never through these types.
+ */
+struct cn_msg;			/* a connector message, header and data */
+struct cn_ctl_msg;		/* a notification request (uapi) */
+struct netlink_skb_parms;	/* the sender of a received message */
+struct nlmsghdr;		/* a netlink header inside a received buffer */
+struct sk_buff;			/* the received buffer, for acks */
+
+/* Same layout as struct cb_id (checked in kmod/api.c). */
 struct cnxx_cb_id {
 	cnxx_u32 idx;
 	cnxx_u32 val;
 };
 
-/* CN_CBNAME_LEN: names are truncated to 31 bytes plus NUL, as the kernel does. */
+/* CN_CBQ_NAMELEN (checked in kmod/api.c): 31 bytes of a name and a NUL. */
 #define CNXX_NAME_LEN 32
 
-/*
- * A connector callback, type-erased: the real type is
- * void (*)(struct cn_msg *, struct netlink_skb_parms *). Only
- * cnxx_pf_invoke() casts it back.
- */
-typedef void (*cnxx_callback_t)(void);
+/* A connector callback, with the kernel's exact type. */
+typedef void (*cnxx_callback_t)(struct cn_msg *msg,
+				struct netlink_skb_parms *sender);
 
 /* ---------------------------------------------------------------------- */
-/* Platform: provided by the kernel shim or by the host fake.             */
+/* Platform: what the core needs beyond the runtime's platform.          */
 /* ---------------------------------------------------------------------- */
 
-enum cnxx_gfp {
-	CNXX_GFP_KERNEL, /* may sleep */
-	CNXX_GFP_ATOMIC, /* any context */
-};
-
-/* kmalloc()/kfree(). Returns NULL on failure; memory is not zeroed. */
-void *cnxx_pf_alloc(cnxx_size_t size, enum cnxx_gfp gfp);
-void cnxx_pf_free(const void *ptr);
-/* kvmalloc(GFP_KERNEL)/kvfree(), for tables of any size. May sleep. */
-void *cnxx_pf_alloc_large(cnxx_size_t size);
-void cnxx_pf_free_large(const void *ptr);
+/* The lock classes of the core's mutexes (cxxrt/platform.h). */
+extern struct cnxx_lock_class cnxx_registry_lock_class;
+extern struct cnxx_lock_class cnxx_notify_lock_class;
 
 /*
- * Same layout as struct rcu_head (the shim checks it at build time), so the
- * core can embed one in its objects without a kernel header. Its fields
- * belong to the platform.
+ * Calls @cb(@msg, @sender). May sleep. Under lockdep the call holds the
+ * callbacks' lockdep map, which cnxx_pf_lockdep_wait_calls() acquires too:
+ * "a remover holds L while a callback takes L" is then reported as a
+ * deadlock, as for flush_work().
  */
-struct cnxx_rcu_head {
-	void *next;
-	void (*func)(void *head);
-};
-
-/*
- * call_rcu(): after a grace period the platform calls cnxx_rcu_reclaim()
- * with @head, in softirq context. The function the kernel calls is the
- * platform's own, with the kernel's prototype (kCFI), and it calls the
- * core directly.
- */
-void cnxx_pf_call_rcu(struct cnxx_rcu_head *head);
-/* Implemented by the core's runtime: frees the object that embeds @head. */
-void cnxx_rcu_reclaim(struct cnxx_rcu_head *head);
-/* rcu_barrier(): waits for every pending cnxx_pf_call_rcu() callback. May sleep. */
-void cnxx_pf_rcu_barrier(void);
-/* rcu_read_lock()/rcu_read_unlock(): no sleeping in between. */
-void cnxx_pf_rcu_read_lock(void);
-void cnxx_pf_rcu_read_unlock(void);
-
-/*
- * Sleeping locks. The class gives each lock its own lockdep class; locks of
- * the same class are never nested.
- */
-enum cnxx_lock_class {
-	CNXX_LOCK_REGISTRY,
-	CNXX_LOCK_NOTIFY,
-	CNXX_LOCK_CLASSES,
-};
-struct cnxx_mutex;
-struct cnxx_mutex *cnxx_pf_mutex_create(enum cnxx_lock_class cls); /* NULL on ENOMEM */
-void cnxx_pf_mutex_destroy(struct cnxx_mutex *mutex);
-void cnxx_pf_mutex_lock(struct cnxx_mutex *mutex);
-void cnxx_pf_mutex_unlock(struct cnxx_mutex *mutex);
-
-/*
- * bit_spin_lock() on bit 0 of *@word: a one-word lock for short sections
- * in process or RCU read context; disables preemption while held. *@word
- * holds nothing but the lock, so the unlock may be a plain release store
- * (__bit_spin_unlock()): only the holder writes the word.
- */
-void cnxx_pf_bit_lock(unsigned long *word);
-void cnxx_pf_bit_unlock(unsigned long *word);
-
-/*
- * A per-CPU statistics counter (alloc_percpu(u64)): _inc adds one to the
- * current CPU's copy with no locked instruction, from any context; _sum
- * adds up every CPU's copy. _create returns NULL on ENOMEM and may sleep;
- * _destroy accepts NULL.
- */
-struct cnxx_percpu_counter;
-struct cnxx_percpu_counter *cnxx_pf_percpu_counter_create(void);
-void cnxx_pf_percpu_counter_destroy(struct cnxx_percpu_counter *counter);
-void cnxx_pf_percpu_counter_inc(struct cnxx_percpu_counter *counter);
-cnxx_u64 cnxx_pf_percpu_counter_sum(const struct cnxx_percpu_counter *counter);
-
-/* The running task, as an opaque identity (current). */
-const void *cnxx_pf_current(void);
-
-/*
- * wait_var_event()/wake_up_var(): sleep until @done(@arg) is true; a waker
- * changes the state with a full barrier (e.g. a seq_cst atomic RMW), then
- * calls cnxx_pf_wake(@var). @var is only a key: it is never dereferenced.
- */
-void cnxx_pf_wait(const void *var, bool (*done)(const void *arg),
-		  const void *arg);
-void cnxx_pf_wake(const void *var);
-
-/* A work item on the system workqueue. */
-struct cnxx_work;
-struct cnxx_work *cnxx_pf_work_create(void (*fn)(void *arg), void *arg);
-void cnxx_pf_work_queue(struct cnxx_work *work);
-/* Waits for a queued or running @fn, then frees the item. May sleep. */
-void cnxx_pf_work_destroy(struct cnxx_work *work);
-
-/*
- * Calls @cb(msg, sender) with their real kernel types. May sleep. Under
- * lockdep the call holds the callbacks' lockdep map, which
- * cnxx_pf_lockdep_wait_calls() acquires too: "a remover holds L while a
- * callback takes L" is then reported as a deadlock, as for flush_work().
- */
-void cnxx_pf_invoke(cnxx_callback_t cb, void *msg, void *sender);
+void cnxx_pf_invoke(cnxx_callback_t cb, struct cn_msg *msg,
+		    struct netlink_skb_parms *sender);
 /*
  * The remover's half of that annotation, before it waits for calls. Does
  * nothing when the current task is itself inside a callback (a callback
  * may remove ids, its own included). May sleep.
  */
 void cnxx_pf_lockdep_wait_calls(void);
-
-enum cnxx_log_level {
-	CNXX_LOG_ERR,
-	CNXX_LOG_WARN,
-	CNXX_LOG_INFO,
-	CNXX_LOG_DEBUG,
-};
-/*
- * printk() with the module prefix; @fmt ends with a newline, as in the
- * kernel. The _ratelimited variant drops floods.
- */
-void cnxx_pf_log(enum cnxx_log_level level, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-void cnxx_pf_log_ratelimited(enum cnxx_log_level level, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
 
 /* ---------------------------------------------------------------------- */
 /* Core: one connector instance.                                          */
@@ -178,23 +85,28 @@ struct cnxx_core;
 struct cnxx_core_ops {
 	/*
 	 * Answers a netlink message that asked for NLM_F_ACK: @nlh is its
-	 * header, inside the buffer given to cnxx_core_receive() (@rx is its
-	 * @rx), or a copy trimmed to the header alone when its nlmsg_len
-	 * does not fit the buffer, so that an error ack, which echoes
-	 * nlmsg_len bytes, never reads past it. @err is 0 or a negative
-	 * errno. Process context.
+	 * header, inside the buffer given to cnxx_core_receive() (@rx is that
+	 * call's @rx), or a copy trimmed to the header alone when its
+	 * nlmsg_len does not fit the buffer, so that an error ack, which
+	 * echoes nlmsg_len bytes, never reads past it. @err is 0 or a
+	 * negative errno. Process context.
 	 */
-	void (*ack)(void *ctx, void *rx, const void *nlh, int err);
+	void (*ack)(void *ctx, struct sk_buff *rx, const struct nlmsghdr *nlh,
+		    int err);
 	/*
-	 * Sends one notification, a complete struct cn_msg of @size bytes,
+	 * Sends one notification, @msg with its data, @size bytes in all,
 	 * to netlink group @group. Process context, may sleep. Returns 0 or a
 	 * negative errno (-ESRCH when nobody listens).
 	 */
-	int (*notify)(void *ctx, const void *msg, cnxx_size_t size,
+	int (*notify)(void *ctx, const struct cn_msg *msg, cnxx_size_t size,
 		      cnxx_u32 group);
-	/* Whether @sender (struct netlink_skb_parms) has CAP_NET_ADMIN. */
-	bool (*sender_capable)(void *ctx, void *sender);
+	/* Whether @sender has CAP_NET_ADMIN. */
+	bool (*sender_capable)(void *ctx,
+			       const struct netlink_skb_parms *sender);
 };
+
+/* The largest hash_bits: 8 MiB of buckets, from kvmalloc(). */
+#define CNXX_MAX_HASH_BITS 20
 
 struct cnxx_core_config {
 	cnxx_u32 hash_bits;		/* registry has 1 << hash_bits buckets */
@@ -208,7 +120,7 @@ struct cnxx_core_config {
 
 /*
  * Creates a core in *@core: 0, -EINVAL for an invalid config (hash_bits
- * above 20, a missing op), -ENOMEM. May sleep.
+ * above CNXX_MAX_HASH_BITS, a missing op), -ENOMEM. May sleep.
  */
 int cnxx_core_create(const struct cnxx_core_config *config,
 		     struct cnxx_core **core);
@@ -247,17 +159,18 @@ int cnxx_core_del(struct cnxx_core *core, const struct cnxx_cb_id *id);
  * with @rx. Process context; callbacks may sleep.
  */
 void cnxx_core_receive(struct cnxx_core *core, void *buf, cnxx_size_t len,
-		       void *sender, void *rx);
+		       struct netlink_skb_parms *sender, struct sk_buff *rx);
 
 /*
  * The send path, before the platform builds the skb: checks that @msg
- * (struct cn_msg) followed by @len bytes holds whole cn_msg records
+ * followed by @len bytes holds whole cn_msg records
  * (-EINVAL if not) and picks the destination group: @group if @portid or
  * @group is set, else the group of the callback registered for msg->id
  * (-ENODEV if none). Any context; never sleeps.
  */
-int cnxx_core_route(struct cnxx_core *core, const void *msg, cnxx_u16 len,
-		    cnxx_u32 portid, cnxx_u32 group, cnxx_u32 *dst_group);
+int cnxx_core_route(struct cnxx_core *core, const struct cn_msg *msg,
+		    cnxx_u16 len, cnxx_u32 portid, cnxx_u32 group,
+		    cnxx_u32 *dst_group);
 /*
  * Whether a unicast the current task sends now may wait for a full
  * receiver: false while the task runs a callback whose removal is
@@ -274,12 +187,12 @@ void cnxx_core_account_send(struct cnxx_core *core,
 			    const struct cnxx_cb_id *id, int result);
 
 /*
- * A notification request from a kernel module: @ctl is a struct
- * cn_ctl_msg of @size bytes. Same rules as one from user space, without
+ * A notification request from a kernel module: @ctl and its ranges, @size
+ * bytes in all. Same rules as one from user space, without
  * the capability check. 0 or a negative errno. May sleep.
  */
-int cnxx_core_notify_request(struct cnxx_core *core, const void *ctl,
-			     cnxx_size_t size);
+int cnxx_core_notify_request(struct cnxx_core *core,
+			     const struct cn_ctl_msg *ctl, cnxx_size_t size);
 
 /* What a reader of the statistics sees of one callback. */
 struct cnxx_cb_info {

@@ -23,6 +23,13 @@ bool has_every_op(const cnxx_core_ops* ops)
     return ops && ops->ack && ops->notify && ops->sender_capable;
 }
 
+// SAFETY: the ABI's struct nlmsghdr is the layout of wire::NetlinkHeader
+// (wire.h); the platform only reads it.
+const nlmsghdr* as_nlmsghdr(const void* header)
+{
+    return static_cast<const nlmsghdr*>(header);
+}
+
 } // namespace
 
 Result<Connector*> Connector::create(const cnxx_core_config& config)
@@ -104,7 +111,7 @@ Result<void> Connector::remove(const cnxx_cb_id& id)
     return {};
 }
 
-void Connector::receive(void* buffer, size_t size, void* sender, void* rx)
+void Connector::receive(void* buffer, size_t size, netlink_skb_parms* sender, sk_buff* rx)
 {
     // Both written before they are read.
     CXXRT_UNINITIALIZED codec::NetlinkWalker walker(static_cast<cxxrt::u8*>(buffer), size);
@@ -114,7 +121,7 @@ void Connector::receive(void* buffer, size_t size, void* sender, void* rx)
         // The header was copied before the callback ran, so a callback
         // that writes to its message cannot change this decision.
         if (message.header.flags & wire::netlink_flag_ack)
-            ops_.ack(ops_context_, rx, message.start, result.to_errno());
+            ops_.ack(ops_context_, rx, as_nlmsghdr(message.start), result.to_errno());
     }
     if (walker.ended_malformed()) [[unlikely]] {
         rx_truncated_.increment();
@@ -122,17 +129,18 @@ void Connector::receive(void* buffer, size_t size, void* sender, void* rx)
     }
 }
 
-void Connector::answer_malformed(const wire::NetlinkHeader* header, void* rx)
+void Connector::answer_malformed(const wire::NetlinkHeader* header, sk_buff* rx)
 {
     if (!header || !(header->flags & wire::netlink_flag_ack))
         return;
     // The bytes its nlmsg_len claims are not there: echo the header alone.
     wire::NetlinkHeader trimmed = *header;
     trimmed.length = wire::netlink_header_size;
-    ops_.ack(ops_context_, rx, &trimmed, -EINVAL);
+    ops_.ack(ops_context_, rx, as_nlmsghdr(&trimmed), -EINVAL);
 }
 
-Result<void> Connector::handle_message(const codec::NetlinkMessage& message, void* sender)
+Result<void> Connector::handle_message(
+    const codec::NetlinkMessage& message, netlink_skb_parms* sender)
 {
     const Result<void> size_check = codec::check_connector_payload(message.payload_size);
     if (size_check.is_error()) {
@@ -154,13 +162,17 @@ Result<void> Connector::handle_message(const codec::NetlinkMessage& message, voi
     if (wire::is_control_id(header.id))
         return handle_control(message.payload + wire::connector_message_size, header.len, sender);
 
-    const Result<void> result = registry_.dispatch(header.id, message.payload, sender);
+    // SAFETY: the payload holds a whole cn_msg, checked above; the callback
+    // gets it where it lies, as the kernel's connector hands on nlmsg_data().
+    auto* connector_message = reinterpret_cast<cn_msg*>(message.payload);
+    const Result<void> result = registry_.dispatch(header.id, connector_message, sender);
     if (result.is_error())
         rx_unknown_.increment();
     return result;
 }
 
-Result<void> Connector::handle_control(const void* request, size_t size, void* sender)
+Result<void> Connector::handle_control(
+    const void* request, size_t size, const netlink_skb_parms* sender)
 {
     rx_control_.increment();
     // Before parsing: a sender without the capability learns nothing.
@@ -173,7 +185,7 @@ Result<void> Connector::handle_control(const void* request, size_t size, void* s
     return notifier_.handle_request(request, size);
 }
 
-Result<u32> Connector::route(const void* message, cxxrt::u16 len, u32 port_id, u32 group)
+Result<u32> Connector::route(const cn_msg* message, cxxrt::u16 len, u32 port_id, u32 group)
 {
     TRY(codec::check_records(message, len));
     if (port_id || group)
@@ -199,7 +211,7 @@ bool Connector::reply_may_block()
     return !registry_.current_call_is_retiring();
 }
 
-Result<void> Connector::request_notifications(const void* request, size_t size)
+Result<void> Connector::request_notifications(const cn_ctl_msg* request, size_t size)
 {
     return notifier_.handle_request(request, size);
 }
@@ -245,13 +257,13 @@ void Connector::read_stats(cnxx_stats& stats) const
 // flatten: each path becomes one function, with no calls but those to
 // the platform, the callback and the rare error paths in other files.
 
-[[gnu::flatten]] void cnxx_core_receive(
-    struct cnxx_core* core, void* buf, cnxx_size_t len, void* sender, void* rx)
+[[gnu::flatten]] void cnxx_core_receive(struct cnxx_core* core, void* buf, cnxx_size_t len,
+    struct netlink_skb_parms* sender, struct sk_buff* rx)
 {
     reinterpret_cast<cnxx::Connector*>(core)->receive(buf, len, sender, rx);
 }
 
-[[gnu::flatten]] int cnxx_core_route(struct cnxx_core* core, const void* msg, cnxx_u16 len,
+[[gnu::flatten]] int cnxx_core_route(struct cnxx_core* core, const struct cn_msg* msg, cnxx_u16 len,
     cnxx_u32 portid, cnxx_u32 group, cnxx_u32* dst_group)
 {
     const auto result = reinterpret_cast<cnxx::Connector*>(core)->route(msg, len, portid, group);

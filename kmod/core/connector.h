@@ -36,11 +36,11 @@ public:
 
     // Handles every netlink message in @buffer; see cnxx_core_receive().
     // Process context; callbacks may sleep.
-    void receive(void* buffer, cxxrt::size_t size, void* sender, void* rx);
+    void receive(void* buffer, cxxrt::size_t size, netlink_skb_parms* sender, sk_buff* rx);
 
     // The group a send of @message (+ @len bytes) goes to; see
     // cnxx_core_route(). Any context; never sleeps.
-    Result<u32> route(const void* message, cxxrt::u16 len, u32 port_id, u32 group);
+    Result<u32> route(const cn_msg* message, cxxrt::u16 len, u32 port_id, u32 group);
 
     // Counts the @result (0 or a negative errno) of a send with @id, which
     // may be null when the message is unknown. Any context; never sleeps.
@@ -53,7 +53,7 @@ public:
 
     // A notification request from a kernel module: like one from user
     // space, without the capability check. May sleep.
-    Result<void> request_notifications(const void* request, cxxrt::size_t size);
+    Result<void> request_notifications(const cn_ctl_msg* request, cxxrt::size_t size);
 
     // Calls @visit for each callback in registration order, under the
     // registry lock. @visit may sleep but not call back in.
@@ -71,10 +71,11 @@ public:
 
 private:
     Result<void> init(u32 hash_bits);
-    Result<void> handle_message(const codec::NetlinkMessage& message, void* sender);
+    Result<void> handle_message(const codec::NetlinkMessage& message, netlink_skb_parms* sender);
     // Acks -EINVAL to a header whose length does not fit, if it asked.
-    void answer_malformed(const wire::NetlinkHeader* header, void* rx);
-    Result<void> handle_control(const void* request, cxxrt::size_t size, void* sender);
+    void answer_malformed(const wire::NetlinkHeader* header, sk_buff* rx);
+    Result<void> handle_control(
+        const void* request, cxxrt::size_t size, const netlink_skb_parms* sender);
 
     const cnxx_core_ops& ops_;
     void* const ops_context_;

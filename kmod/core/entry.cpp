@@ -22,9 +22,9 @@ Entry::Entry(const cnxx_cb_id& id, const char* name, cnxx_callback_t callback)
         name_[length] = '\0';
 
     registered.id = id;
-    registered.ack = wire::notify_registered;
+    registered.ack = CN_NOTIFY_REGISTERED;
     unregistered.id = id;
-    unregistered.ack = wire::notify_unregistered;
+    unregistered.ack = CN_NOTIFY_UNREGISTERED;
 }
 
 Entry::~Entry()
@@ -65,7 +65,7 @@ bool Entry::remove_waiter()
     return true;
 }
 
-bool Entry::is_called_by(const void* task)
+bool Entry::is_called_by(const task_struct* task)
 {
     BitLockGuard guard(lock_word_);
     for (CallFrame& frame : frames_) {
@@ -75,7 +75,7 @@ bool Entry::is_called_by(const void* task)
     return false;
 }
 
-bool Entry::mark_removing(const void* task, bool removing)
+bool Entry::mark_removing(const task_struct* task, bool removing)
 {
     bool found = false;
     {
@@ -93,7 +93,7 @@ bool Entry::mark_removing(const void* task, bool removing)
     return found;
 }
 
-bool Entry::drained(const void* task, bool skip_removing)
+bool Entry::drained(const task_struct* task, bool skip_removing)
 {
     // The task's own calls are below it on its stack: they cannot end
     // while it waits. Under the lock, which also orders what each ended
@@ -110,7 +110,7 @@ namespace {
 
 struct DrainCondition {
     Entry* entry;
-    const void* task;
+    const task_struct* task;
     bool skip_removing;
 };
 
@@ -122,7 +122,7 @@ bool Entry::calls_drained(const void* condition)
     return drain->entry->drained(drain->task, drain->skip_removing);
 }
 
-void Entry::wait_for_calls(const void* task, bool skip_removing)
+void Entry::wait_for_calls(const task_struct* task, bool skip_removing)
 {
     const DrainCondition condition{ this, task, skip_removing };
     // No new frame can appear (dead_); a waker changes the frames under

@@ -32,8 +32,8 @@ using cxxrt::u64;
 
 // One running call of a callback; lives on the calling task's stack.
 struct CallFrame : public cxxrt::ListNode<CallFrame> {
-    explicit CallFrame(const void* task) : task(task) {}
-    const void* const task; // cnxx_pf_current() of the caller
+    explicit CallFrame(const task_struct* task) : task(task) {}
+    const task_struct* const task; // cnxx_pf_current() of the caller
     // Set, under the entry's lock, while this call's task is itself inside
     // a removal of the same id (see Registry::wait_retired()).
     bool removing = false;
@@ -114,19 +114,19 @@ public:
     // Waits until the only calls left are those of @task and, when
     // @skip_removing, those marked removing. Only between add_waiter() and
     // remove_waiter(). May sleep.
-    void wait_for_calls(const void* task, bool skip_removing);
+    void wait_for_calls(const task_struct* task, bool skip_removing);
 
     // Marks (or unmarks) the calls of @task as removing this id, waking
     // removers that may be waiting for them. Returns whether @task has a
     // call here. Under the registry mutex.
-    bool mark_removing(const void* task, bool removing);
+    bool mark_removing(const task_struct* task, bool removing);
 
     // Ends add_waiter(). True if the caller was the last to leave a dead
     // entry and now owns it: it must reclaim it.
     bool remove_waiter();
 
     // Whether @task is running a call of this entry. Never sleeps.
-    bool is_called_by(const void* task);
+    bool is_called_by(const task_struct* task);
 
     // Set by the registry, under its mutex, when the entry starts retiring:
     // removers wait only for entries that retired before they started.
@@ -145,7 +145,7 @@ public:
 
 private:
     static bool calls_drained(const void* condition);
-    bool drained(const void* task, bool skip_removing);
+    bool drained(const task_struct* task, bool skip_removing);
 
     const cnxx_cb_id id_;
     char name_[CNXX_NAME_LEN];

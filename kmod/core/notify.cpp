@@ -76,8 +76,8 @@ Notifier::Notifier(const cnxx_core_ops& ops, void* ops_context, const Limits& li
 
 Notifier::~Notifier()
 {
-    if (work_)
-        cnxx_pf_work_destroy(work_);
+    // First: a running work item uses the lists.
+    work_.reset();
     while (Request* request = requests_.pop_front())
         cxxrt::destroy(request);
     while (Notification* notification = pending_.pop_front())
@@ -86,17 +86,13 @@ Notifier::~Notifier()
 
 Result<void> Notifier::init()
 {
-    TRY(mutex_.create(CNXX_LOCK_NOTIFY));
-    work_ = cnxx_pf_work_create(&Notifier::run_work, this);
-    if (!work_)
-        return Error::from_errno(ENOMEM);
-    return {};
+    TRY(mutex_.create(cnxx_notify_lock_class));
+    return work_.create(cnxx_pf_work_create, &Notifier::run_work, static_cast<void*>(this));
 }
 
 void Notifier::shutdown()
 {
-    cnxx_pf_work_destroy(work_);
-    work_ = nullptr;
+    work_.reset();
     // Whatever was queued after the work item last ran.
     send_pending();
     MutexGuard guard(mutex_);
@@ -182,7 +178,7 @@ void Notifier::publish(ChangeLog& changes)
         }
     }
     if (queued)
-        cnxx_pf_work_queue(work_);
+        cnxx_pf_work_queue(work_.get());
 }
 
 bool Notifier::queue_locked(const Change& change)
@@ -226,8 +222,11 @@ void Notifier::send_pending()
         pending_count_ = 0;
     }
     while (Notification* notification = batch.pop_front()) {
-        const int err = ops_.notify(ops_context_, &notification->message,
-            sizeof(notification->message), notification->group);
+        // SAFETY: wire::ConnectorMessage is the layout of struct cn_msg,
+        // and a notification has no data.
+        const auto* message = reinterpret_cast<const cn_msg*>(&notification->message);
+        const int err = ops_.notify(
+            ops_context_, message, sizeof(notification->message), notification->group);
         // -ESRCH: nobody listens to the group, which is not a failure.
         if (err == 0 || err == -ESRCH) {
             sent_.increment();

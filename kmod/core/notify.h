@@ -9,6 +9,7 @@
 #include "../../cxxrt/atomic.h"
 #include "../../cxxrt/intrusive_list.h"
 #include "../../cxxrt/lock.h"
+#include "../../cxxrt/platform_handle.h"
 #include "../../cxxrt/result.h"
 #include "change_log.h"
 #include "codec.h"
@@ -106,7 +107,7 @@ private:
     const Limits limits_;
 
     cxxrt::Mutex mutex_;
-    cnxx_work* work_ = nullptr;
+    cxxrt::PlatformHandle<cnxx_work, cnxx_pf_work_destroy> work_;
 
     // Guarded by mutex_.
     cxxrt::IntrusiveList<Request> requests_;

@@ -16,19 +16,18 @@ Registry::~Registry()
     ASSERT(table_.size() == 0);
     ASSERT(order_.is_empty());
     ASSERT(retiring_.is_empty());
-    if (buckets_)
-        cnxx_pf_free_large(table_.detach());
+    cnxx_pf_free_large(table_.detach());
 }
 
 Result<void> Registry::init(u32 hash_bits)
 {
     if (hash_bits > max_hash_bits)
         return Error::from_errno(EINVAL);
-    TRY(mutex_.create(CNXX_LOCK_REGISTRY));
-    buckets_ = cnxx_pf_alloc_large(Table::storage_size(hash_bits));
-    if (!buckets_)
+    TRY(mutex_.create(cnxx_registry_lock_class));
+    void* buckets = cnxx_pf_alloc_large(Table::storage_size(hash_bits));
+    if (!buckets)
         return Error::from_errno(ENOMEM);
-    table_.attach(buckets_, hash_bits);
+    table_.attach(buckets, hash_bits);
     return {};
 }
 
@@ -92,7 +91,7 @@ void Registry::release(Entry& entry)
         reclaim(entry);
 }
 
-bool Registry::mark_removing_locked(const cnxx_cb_id& id, const void* task, bool removing)
+bool Registry::mark_removing_locked(const cnxx_cb_id& id, const task_struct* task, bool removing)
 {
     bool inside = false;
     if (Entry* live = table_.find(id))
@@ -106,7 +105,7 @@ bool Registry::mark_removing_locked(const cnxx_cb_id& id, const void* task, bool
 
 void Registry::wait_retired(const cnxx_cb_id* id, u64 limit)
 {
-    const void* task = cnxx_pf_current();
+    const task_struct* task = cnxx_pf_current();
     // Lets lockdep see "holds L, waits for a callback that takes L" even
     // when no call happens to run right now, as flush_work() does.
     cnxx_pf_lockdep_wait_calls();
@@ -170,7 +169,7 @@ bool Registry::current_call_is_retiring()
 {
     if (retiring_count_.load(cxxrt::MemoryOrder::Relaxed) == 0) [[likely]]
         return false;
-    const void* task = cnxx_pf_current();
+    const task_struct* task = cnxx_pf_current();
     MutexGuard guard(mutex_);
     for (Entry& entry : retiring_) {
         if (entry.is_called_by(task))
@@ -198,8 +197,6 @@ void Registry::reclaim(Entry& entry)
 u64 Registry::delivered() const
 {
     u64 total = retired_delivered_.read();
-    if (!buckets_)
-        return total;
     RcuReadGuard rcu;
     table_.for_each_rcu([&](const Entry& entry) { total += entry.delivered.read(); });
     return total;

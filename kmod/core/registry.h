@@ -19,8 +19,7 @@ using cxxrt::Result;
 
 class Registry {
 public:
-    // 8 MiB of buckets; the table comes from kvmalloc().
-    static constexpr u32 max_hash_bits = 20;
+    static constexpr u32 max_hash_bits = CNXX_MAX_HASH_BITS;
 
     Registry() = default;
     ~Registry();
@@ -75,7 +74,7 @@ public:
     // Calls the callback of @id with @message and @sender, holding no lock
     // during the call. -ENODEV if no live callback has that id. May sleep.
     // Inline: the receive path of every message.
-    Result<void> dispatch(const cnxx_cb_id& id, void* message, void* sender)
+    Result<void> dispatch(const cnxx_cb_id& id, cn_msg* message, netlink_skb_parms* sender)
     {
         CXXRT_UNINITIALIZED CallFrame frame(cnxx_pf_current());
         Entry* entry;
@@ -161,7 +160,7 @@ private:
 
     // Marks or unmarks the calls of @task on every entry of @id as
     // removing it. Returns whether @task has such a call. Under mutex_.
-    bool mark_removing_locked(const cnxx_cb_id& id, const void* task, bool removing);
+    bool mark_removing_locked(const cnxx_cb_id& id, const task_struct* task, bool removing);
 
     // Frees a removed entry whose calls have all ended, keeping its count.
     // Its owner claimed it. May sleep.
@@ -172,7 +171,6 @@ private:
     cxxrt::Mutex mutex_;
     // Written under mutex_; read under RCU.
     Table table_;
-    void* buckets_ = nullptr;
     // Guarded by mutex_. An entry is on order_ while linked, then on
     // retiring_ (in retire_seq order) until it is freed.
     cxxrt::IntrusiveList<Entry, RegistrationOrderTag> order_;

@@ -1,11 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
-// The netlink and connector wire formats, defined here because the core
-// cannot include kernel headers. Layouts match <linux/netlink.h>,
-// <linux/connector.h> and <uapi/cnxx/connector.h> (checked by a host test).
-// All integers are in host byte order, as netlink sends them.
+// The wire formats the core reads and writes. The kernel's netlink and
+// connector layouts are written out here, because the core cannot include
+// kernel headers; they match <linux/netlink.h> and <linux/connector.h>
+// (checked by a host test). What cnxx adds to them - the control id,
+// notification requests and acks - comes from the project's uapi header,
+// the one definition that user space and modules read too. All integers
+// are in host byte order, as netlink sends them.
 #pragma once
 
 #include "../../cxxrt/types.h"
+#include "../../include/uapi/cnxx/cnxx_wire.h"
 #include "cnxx_abi.h"
 
 namespace cnxx::wire {
@@ -48,40 +52,21 @@ constexpr u32 connector_message_size = 20;
 constexpr u32 connector_max_message_size = 16384; // CONNECTOR_MAX_MSG_SIZE
 
 // The id that carries notification requests, never a callback's.
-constexpr u32 control_idx = 0xffffffff; // CN_IDX_CONNECTOR
-constexpr u32 control_val = 0xffffffff; // CN_VAL_CONNECTOR
-
 constexpr bool is_control_id(const cnxx_cb_id& id)
 {
-    return id.idx == control_idx && id.val == control_val;
+    return id.idx == CN_IDX_CONNECTOR && id.val == CN_VAL_CONNECTOR;
 }
 
-// ack of a notification
-constexpr u32 notify_registered = 0;   // CN_NOTIFY_REGISTERED
-constexpr u32 notify_unregistered = 1; // CN_NOTIFY_UNREGISTERED
+// A notification request: this header, then its ranges (len bytes).
+using ControlMessage = cn_ctl_msg;
+constexpr u32 control_message_size = sizeof(ControlMessage);
 
-// struct cn_ctl_msg, without its flexible data[] member.
-struct ControlMessage {
-    u32 idx_notify_num;
-    u32 val_notify_num;
-    u32 group;
-    u32 len; // bytes of cn_notify_req after this header
-};
-
-constexpr u32 control_message_size = 16;
-
-// struct cn_notify_req: the ids first .. first + range - 1.
-struct NotifyRange {
-    u32 first;
-    u32 range;
-};
-
-constexpr u32 notify_range_size = 8;
+// One range of a request: the ids first .. first + range - 1.
+using NotifyRange = cn_notify_req;
+constexpr u32 notify_range_size = sizeof(NotifyRange);
 
 static_assert(sizeof(NetlinkHeader) == netlink_header_size);
 static_assert(sizeof(ConnectorMessage) == connector_message_size);
-static_assert(sizeof(ControlMessage) == control_message_size);
-static_assert(sizeof(NotifyRange) == notify_range_size);
 static_assert(sizeof(cnxx_cb_id) == 8);
 
 } // namespace cnxx::wire

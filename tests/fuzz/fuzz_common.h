@@ -4,7 +4,6 @@
 #pragma once
 
 #include "fake_platform.h"
-#include "kmod/core/cnxx_abi.h"
 
 #include <cstdint>
 #include <cstdlib>
@@ -19,10 +18,6 @@ namespace fuzz {
             __builtin_trap();                                                                      \
     } while (0)
 
-struct Sender {
-    bool capable;
-};
-
 // The receive buffer of the current input, for checking ack pointers.
 struct Context {
     const std::uint8_t* buffer = nullptr;
@@ -32,10 +27,10 @@ struct Context {
 
 // An error ack echoes nlmsg_len bytes from @nlh: they must all be there,
 // either in the buffer or in the core's copy trimmed to the header alone.
-inline void ack(void* ctx, void*, const void* nlh, int err)
+inline void ack(void* ctx, sk_buff*, const nlmsghdr* nlh, int err)
 {
     auto* context = static_cast<Context*>(ctx);
-    const auto* at = static_cast<const std::uint8_t*>(nlh);
+    const auto* at = reinterpret_cast<const std::uint8_t*>(nlh);
     std::uint32_t length;
     std::memcpy(&length, at, sizeof(length));
     const bool in_buffer = at >= context->buffer && at < context->buffer + context->size;
@@ -48,21 +43,21 @@ inline void ack(void* ctx, void*, const void* nlh, int err)
     FUZZ_CHECK(err <= 0);
 }
 
-inline int notify(void* ctx, const void* msg, cnxx_size_t size, cnxx_u32 group)
+inline int notify(void* ctx, const cn_msg* msg, cnxx_size_t size, cnxx_u32 group)
 {
     auto* context = static_cast<Context*>(ctx);
     FUZZ_CHECK(size == 20);
     FUZZ_CHECK(group != 0);
     std::uint16_t len;
-    std::memcpy(&len, static_cast<const std::uint8_t*>(msg) + 16, sizeof(len));
+    std::memcpy(&len, reinterpret_cast<const std::uint8_t*>(msg) + 16, sizeof(len));
     FUZZ_CHECK(len == 0);
     ++context->notifications;
     return group % 2 ? 0 : -3; // -ESRCH now and then
 }
 
-inline bool sender_capable(void*, void* sender)
+inline bool sender_capable(void*, const netlink_skb_parms* sender)
 {
-    return sender && static_cast<Sender*>(sender)->capable;
+    return sender && sender->capable;
 }
 
 inline const cnxx_core_ops ops = { &ack, &notify, &sender_capable };
@@ -78,7 +73,7 @@ inline cnxx_core* make_core(Context& context)
 inline int add(cnxx_core* core, std::uint32_t idx, std::uint32_t val, fake::Callback callback)
 {
     const cnxx_cb_id id = { idx, val };
-    return cnxx_core_add(core, &id, "fuzz", reinterpret_cast<cnxx_callback_t>(callback));
+    return cnxx_core_add(core, &id, "fuzz", callback);
 }
 
 inline int del(cnxx_core* core, std::uint32_t idx, std::uint32_t val)

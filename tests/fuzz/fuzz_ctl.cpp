@@ -5,11 +5,11 @@
 // whatever got stored.
 #include "fuzz_common.h"
 
-#include <cnxx/connector.h> /* the control id */
+#include <cnxx/cnxx_wire.h> /* the control id */
 
 namespace {
 
-void ignore(void*, void*) {}
+void ignore(cn_msg*, netlink_skb_parms*) {}
 
 std::vector<std::uint8_t> control_message(const std::uint8_t* request, std::size_t size)
 {
@@ -39,7 +39,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     auto* request = static_cast<std::uint8_t*>(std::malloc(size ? size : 1));
     if (size)
         std::memcpy(request, data, size);
-    const int err = cnxx_core_notify_request(core, request, size);
+    const auto* control = reinterpret_cast<const cn_ctl_msg*>(request);
+    const int err = cnxx_core_notify_request(core, control, size);
     FUZZ_CHECK(err == 0 || err == -22 || err == -2 || err == -7 || err == -28 || err == -12);
 
     if (size <= 16000) {
@@ -48,7 +49,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         std::memcpy(block, message.data(), message.size());
         context.buffer = block;
         context.size = message.size();
-        fuzz::Sender admin{ true };
+        netlink_skb_parms admin{ true };
         cnxx_core_receive(core, block, message.size(), &admin, nullptr);
         std::free(block);
     }

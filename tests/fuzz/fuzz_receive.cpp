@@ -10,9 +10,9 @@ namespace {
 cnxx_core* current_core;
 
 // Reads every byte the message announces, and sends it back.
-void echo(void* msg, void*)
+void echo(cn_msg* msg, netlink_skb_parms*)
 {
-    const auto* bytes = static_cast<const std::uint8_t*>(msg);
+    const auto* bytes = reinterpret_cast<const std::uint8_t*>(msg);
     std::uint16_t len;
     std::memcpy(&len, bytes + 16, sizeof(len));
     volatile std::uint8_t sum = 0;
@@ -26,14 +26,14 @@ void echo(void* msg, void*)
     cnxx_core_account_send(current_core, &id, err);
 }
 
-void remove_self(void* msg, void*)
+void remove_self(cn_msg* msg, netlink_skb_parms*)
 {
     cnxx_cb_id id;
     std::memcpy(&id, msg, sizeof(id));
     FUZZ_CHECK(cnxx_core_del(current_core, &id) == 0);
 }
 
-void churn_other(void*, void*)
+void churn_other(cn_msg*, netlink_skb_parms*)
 {
     fuzz::add(current_core, 7, 7, &echo);
     fuzz::del(current_core, 7, 7);
@@ -63,7 +63,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     FUZZ_CHECK(fuzz::add(core, 5, 5, &remove_self) == 0);
     FUZZ_CHECK(fuzz::add(core, 6, 6, &churn_other) == 0);
 
-    fuzz::Sender sender{ (control & 1) != 0 };
+    netlink_skb_parms sender{ (control & 1) != 0 };
     if (control & 0x70)
         fake::fail_allocation((control >> 4) & 7);
     cnxx_core_receive(core, block, length, &sender, nullptr);

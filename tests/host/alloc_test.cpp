@@ -2,7 +2,7 @@
 // Allocation failure is a value everywhere, and never leaks.
 #include "harness.h"
 
-#include <cnxx/connector.h> /* the control id */
+#include <cnxx/cnxx_wire.h> /* the control id */
 
 #include <cerrno>
 
@@ -68,7 +68,7 @@ TEST_F(Allocation, NotificationThatCannotBeQueuedIsCounted)
 {
     Core core;
     const Bytes request = control_request(5, { { 0, 100 } }, { { 0, 100 } });
-    ASSERT_EQ(cnxx_core_notify_request(core.get(), request.data(), request.size()), 0);
+    ASSERT_EQ(notify_request(core.get(), request), 0);
     fake::pause_work(true);
     // First the entry, then the notification.
     fake::fail_allocation(2);
@@ -89,7 +89,7 @@ TEST_F(Allocation, RequestThatCannotBeStoredIsEnomem)
     Core core;
     const Bytes request = control_request(5, { { 0, 100 } }, { { 0, 100 } });
     fake::fail_allocation(1);
-    EXPECT_EQ(cnxx_core_notify_request(core.get(), request.data(), request.size()), -ENOMEM);
+    EXPECT_EQ(notify_request(core.get(), request), -ENOMEM);
     EXPECT_EQ(core.stats().notify_requests, 0u);
     // Over netlink, the ack carries it.
     Sender admin{ true };

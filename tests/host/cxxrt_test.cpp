@@ -5,7 +5,6 @@
 #include "cxxrt/memory.h"
 #include "cxxrt/rcu_hash.h"
 #include "cxxrt/result.h"
-#include "cxxrt/utility.h"
 
 #include "fake_platform.h"
 
@@ -40,15 +39,16 @@ TEST(IntrusiveList, PushRemovePopInOrder)
     EXPECT_TRUE(list.is_empty());
     list.push_back(a);
     list.push_back(b);
-    list.push_front(c);
-    EXPECT_EQ(keys_of(list), (std::vector<int>{ 3, 1, 2 }));
+    list.push_back(c);
+    EXPECT_EQ(keys_of(list), (std::vector<int>{ 1, 2, 3 }));
     EXPECT_EQ(list.size(), 3u);
-    EXPECT_TRUE(a.is_linked());
-    list.remove(a);
-    EXPECT_FALSE(a.is_linked());
-    EXPECT_EQ(keys_of(list), (std::vector<int>{ 3, 2 }));
+    EXPECT_EQ(list.first(), &a);
+    EXPECT_TRUE(b.is_linked());
+    list.remove(b);
+    EXPECT_FALSE(b.is_linked());
+    EXPECT_EQ(keys_of(list), (std::vector<int>{ 1, 3 }));
+    EXPECT_EQ(list.pop_front(), &a);
     EXPECT_EQ(list.pop_front(), &c);
-    EXPECT_EQ(list.pop_front(), &b);
     EXPECT_EQ(list.pop_front(), nullptr);
     EXPECT_EQ(list.size(), 0u);
 }
@@ -102,24 +102,10 @@ TEST(Atomic, ReadModifyWrite)
     cxxrt::Atomic<unsigned> value(5);
     EXPECT_EQ(value.fetch_add(2, cxxrt::MemoryOrder::Relaxed), 5u);
     EXPECT_EQ(value.fetch_sub(1, cxxrt::MemoryOrder::SequentiallyConsistent), 7u);
-    unsigned expected = 1;
-    EXPECT_FALSE(value.compare_exchange(expected, 9, cxxrt::MemoryOrder::AcquireRelease));
-    EXPECT_EQ(expected, 6u);
-    EXPECT_TRUE(value.compare_exchange(expected, 9, cxxrt::MemoryOrder::Release));
-    EXPECT_EQ(value.exchange(0, cxxrt::MemoryOrder::Acquire), 9u);
-    EXPECT_EQ(value.load(cxxrt::MemoryOrder::Acquire), 0u);
-}
-
-TEST(Utility, MoveSwapMinMax)
-{
-    int a = 1, b = 2;
-    cxxrt::swap(a, b);
-    EXPECT_EQ(a, 2);
-    EXPECT_EQ(cxxrt::exchange(a, 5), 2);
-    EXPECT_EQ(cxxrt::min(3, 4), 3);
-    EXPECT_EQ(cxxrt::max(3, 4), 4);
-    int&& moved = cxxrt::move(a);
-    EXPECT_EQ(moved, 5);
+    EXPECT_EQ(value.load(cxxrt::MemoryOrder::Acquire), 6u);
+    value.store(0, cxxrt::MemoryOrder::Release);
+    EXPECT_EQ(value.fetch_sub(1, cxxrt::MemoryOrder::Relaxed), 0u);
+    EXPECT_EQ(value.load(cxxrt::MemoryOrder::Relaxed), ~0u);
 }
 
 struct ItemTraits {
@@ -180,11 +166,13 @@ TEST(Memory, MakeAndDestroy)
     EXPECT_EQ(cxxrt::make<Tracked>(CNXX_GFP_KERNEL, &alive), nullptr);
     EXPECT_EQ(alive, 0);
 
-    int* array = cxxrt::make_array<int>(CNXX_GFP_KERNEL, 16);
-    ASSERT_NE(array, nullptr);
-    EXPECT_EQ(array[15], 0);
-    cxxrt::destroy_array(array);
-    EXPECT_EQ(cxxrt::make_array<int>(CNXX_GFP_KERNEL, ~cxxrt::size_t(0) / 2), nullptr);
+    // A trailing size that would wrap the allocation size fails cleanly.
+    EXPECT_EQ(
+        cxxrt::make_with_trailing<Tracked>(CNXX_GFP_KERNEL, ~cxxrt::size_t(0), &alive), nullptr);
+    Tracked* trailed = cxxrt::make_with_trailing<Tracked>(CNXX_GFP_KERNEL, 64, &alive);
+    ASSERT_NE(trailed, nullptr);
+    EXPECT_EQ(alive, 1);
+    cxxrt::destroy(trailed);
     EXPECT_EQ(fake::live_allocations(), live);
 }
 

@@ -1,14 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
-// The platform of cnxx_abi.h on the host, real enough to catch what the
+// The platform of cxxrt/platform.h and cnxx_abi.h on the host, real enough to catch what the
 // kernel would: freed memory is really freed after a grace period (so ASan
 // sees a use after free), sleeping calls inside an RCU section or a bit
 // lock abort, locks of one class never nest, lock-order inversions abort.
 #include "fake_platform.h"
 
-#include "kmod/core/cnxx_abi.h"
-
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <condition_variable>
 #include <cstdarg>
@@ -18,6 +17,12 @@
 #include <mutex>
 #include <set>
 #include <thread>
+#include <utility>
+
+// Each thread is a task; only its address matters.
+struct task_struct {
+    char unused;
+};
 
 namespace {
 
@@ -31,7 +36,7 @@ namespace {
 
 thread_local int rcu_depth = 0;
 thread_local int bit_lock_depth = 0;
-thread_local std::vector<int> held_classes;
+thread_local std::vector<const cnxx_lock_class*> held_classes;
 
 void might_sleep(const char* what)
 {
@@ -116,12 +121,49 @@ void synchronize_rcu()
     }
 }
 
+// The thread of a fake kernel service (RCU callbacks, the workqueue):
+// started on first use, stopped and joined when its owner goes. Its loop
+// waits on @wake under @mutex and returns once stopping(). Declared after
+// everything the loop uses, so that it is destroyed first.
+class ServiceThread {
+public:
+    ServiceThread(std::mutex& mutex, std::condition_variable& wake) : mutex_(mutex), wake_(wake) {}
+
+    // Starts @loop unless it runs already. Under the mutex.
+    template <typename Loop>
+    void start_locked(Loop loop)
+    {
+        if (!thread_.joinable())
+            thread_ = std::thread(loop);
+    }
+
+    // Whether the owner is going. Under the mutex.
+    bool stopping() const { return stopping_; }
+
+    ~ServiceThread()
+    {
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            stopping_ = true;
+            wake_.notify_all();
+        }
+        if (thread_.joinable())
+            thread_.join();
+    }
+
+private:
+    std::mutex& mutex_;
+    std::condition_variable& wake_;
+    bool stopping_ = false;
+    std::thread thread_;
+};
+
 class RcuThread {
 public:
     void call(cnxx_rcu_head* head)
     {
         std::lock_guard<std::mutex> lock(mutex_);
-        start_locked();
+        thread_.start_locked([this] { run(); });
         queue_.push_back(head);
         ++queued_;
         wake_.notify_all();
@@ -134,30 +176,13 @@ public:
         done_.wait(lock, [&] { return completed_ >= target; });
     }
 
-    ~RcuThread()
-    {
-        {
-            std::lock_guard<std::mutex> lock(mutex_);
-            stop_ = true;
-            wake_.notify_all();
-        }
-        if (thread_.joinable())
-            thread_.join();
-    }
-
 private:
-    void start_locked()
-    {
-        if (!thread_.joinable())
-            thread_ = std::thread([this] { run(); });
-    }
-
     void run()
     {
         std::unique_lock<std::mutex> lock(mutex_);
         for (;;) {
-            wake_.wait(lock, [&] { return stop_ || !queue_.empty(); });
-            if (queue_.empty() && stop_)
+            wake_.wait(lock, [&] { return thread_.stopping() || !queue_.empty(); });
+            if (queue_.empty() && thread_.stopping())
                 return;
             std::deque<cnxx_rcu_head*> batch;
             batch.swap(queue_);
@@ -177,8 +202,7 @@ private:
     std::deque<cnxx_rcu_head*> queue_;
     std::uint64_t queued_ = 0;
     std::uint64_t completed_ = 0;
-    bool stop_ = false;
-    std::thread thread_;
+    ServiceThread thread_{ mutex_, wake_ };
 };
 
 RcuThread& rcu_thread()
@@ -190,17 +214,18 @@ RcuThread& rcu_thread()
 // --- lock classes -----------------------------------------------------------
 
 std::mutex order_mutex;
-bool order_seen[CNXX_LOCK_CLASSES][CNXX_LOCK_CLASSES];
+// (outer, inner) pairs of classes seen nested.
+std::set<std::pair<const cnxx_lock_class*, const cnxx_lock_class*>> order_seen;
 
-void check_lock_order(int cls)
+void check_lock_order(const cnxx_lock_class* cls)
 {
     std::lock_guard<std::mutex> lock(order_mutex);
-    for (int held : held_classes) {
+    for (const cnxx_lock_class* held : held_classes) {
         if (held == cls)
             die("two locks of one class nested");
-        if (order_seen[cls][held])
+        if (order_seen.count({ cls, held }))
             die("lock order inversion");
-        order_seen[held][cls] = true;
+        order_seen.insert({ held, cls });
     }
 }
 
@@ -229,9 +254,13 @@ class Workqueue;
 
 } // namespace
 
+struct cnxx_lock_class {
+    const char* name;
+};
+
 struct cnxx_mutex {
     std::mutex mutex;
-    int cls;
+    const cnxx_lock_class* cls;
 };
 
 struct cnxx_work {
@@ -248,8 +277,7 @@ public:
     void queue(cnxx_work* work)
     {
         std::lock_guard<std::mutex> lock(mutex_);
-        if (!thread_.joinable())
-            thread_ = std::thread([this] { run(); });
+        thread_.start_locked([this] { run(); });
         if (work->pending)
             return;
         work->pending = true;
@@ -261,13 +289,8 @@ public:
     void destroy(cnxx_work* work)
     {
         std::unique_lock<std::mutex> lock(mutex_);
-        if (paused_ && work->pending) {
-            queue_.erase(std::find(queue_.begin(), queue_.end(), work));
-            work->pending = false;
-            lock.unlock();
-            work->fn(work->arg);
-            lock.lock();
-        }
+        if (paused_ && work->pending)
+            run_queued(lock, work);
         changed_.wait(lock, [&] { return !work->pending && !work->running; });
         lock.unlock();
         delete work;
@@ -283,17 +306,8 @@ public:
     void run_now()
     {
         std::unique_lock<std::mutex> lock(mutex_);
-        while (!queue_.empty()) {
-            cnxx_work* work = queue_.front();
-            queue_.pop_front();
-            work->pending = false;
-            work->running = true;
-            lock.unlock();
-            work->fn(work->arg);
-            lock.lock();
-            work->running = false;
-            changed_.notify_all();
-        }
+        while (!queue_.empty())
+            run_queued(lock, queue_.front());
     }
 
     void drain()
@@ -304,39 +318,34 @@ public:
             run_now();
             return;
         }
-        changed_.wait(lock, [&] { return queue_.empty() && !busy_; });
-    }
-
-    ~Workqueue()
-    {
-        {
-            std::lock_guard<std::mutex> lock(mutex_);
-            stop_ = true;
-            changed_.notify_all();
-        }
-        if (thread_.joinable())
-            thread_.join();
+        changed_.wait(lock, [&] { return queue_.empty() && running_ == 0; });
     }
 
 private:
+    // Takes @work off the queue and runs it with @lock dropped.
+    void run_queued(std::unique_lock<std::mutex>& lock, cnxx_work* work)
+    {
+        queue_.erase(std::find(queue_.begin(), queue_.end(), work));
+        work->pending = false;
+        work->running = true;
+        ++running_;
+        lock.unlock();
+        work->fn(work->arg);
+        lock.lock();
+        work->running = false;
+        --running_;
+        changed_.notify_all();
+    }
+
     void run()
     {
         std::unique_lock<std::mutex> lock(mutex_);
         for (;;) {
-            changed_.wait(lock, [&] { return stop_ || (!paused_ && !queue_.empty()); });
-            if (stop_)
+            changed_.wait(
+                lock, [&] { return thread_.stopping() || (!paused_ && !queue_.empty()); });
+            if (thread_.stopping())
                 return;
-            cnxx_work* work = queue_.front();
-            queue_.pop_front();
-            work->pending = false;
-            work->running = true;
-            busy_ = true;
-            lock.unlock();
-            work->fn(work->arg);
-            lock.lock();
-            work->running = false;
-            busy_ = false;
-            changed_.notify_all();
+            run_queued(lock, queue_.front());
         }
     }
 
@@ -344,9 +353,8 @@ private:
     std::condition_variable changed_;
     std::deque<cnxx_work*> queue_;
     bool paused_ = false;
-    bool busy_ = false;
-    bool stop_ = false;
-    std::thread thread_;
+    unsigned running_ = 0; // items whose function runs now
+    ServiceThread thread_{ mutex_, changed_ };
 };
 
 Workqueue& workqueue()
@@ -379,7 +387,30 @@ void record_log(cnxx_log_level level, const char* fmt, va_list args)
     lines.emplace_back(line);
 }
 
-thread_local char task_identity;
+thread_local task_struct current_task;
+
+// --- objects the platform hands out -----------------------------------------
+// Counted with the allocations, and failing when they are told to.
+
+template <typename T>
+int make_object(T** object, const char* what)
+{
+    might_sleep(what);
+    if (should_fail())
+        return -ENOMEM;
+    live.fetch_add(1);
+    *object = new T;
+    return 0;
+}
+
+template <typename T>
+void destroy_object(T* object)
+{
+    if (!object)
+        return;
+    live.fetch_sub(1);
+    delete object;
+}
 
 } // namespace
 
@@ -450,21 +481,20 @@ void cnxx_pf_rcu_read_unlock(void)
         reader.state.entered_at.store(0);
 }
 
-struct cnxx_mutex* cnxx_pf_mutex_create(enum cnxx_lock_class cls)
+struct cnxx_lock_class cnxx_registry_lock_class = { "registry" };
+struct cnxx_lock_class cnxx_notify_lock_class = { "notify" };
+
+int cnxx_pf_mutex_create(struct cnxx_lock_class* lock_class, struct cnxx_mutex** mutex)
 {
-    might_sleep("mutex_create");
-    if (should_fail())
-        return nullptr;
-    live.fetch_add(1);
-    auto* mutex = new cnxx_mutex;
-    mutex->cls = cls;
-    return mutex;
+    const int err = make_object(mutex, "mutex_create");
+    if (!err)
+        (*mutex)->cls = lock_class;
+    return err;
 }
 
 void cnxx_pf_mutex_destroy(struct cnxx_mutex* mutex)
 {
-    live.fetch_sub(1);
-    delete mutex;
+    destroy_object(mutex);
 }
 
 void cnxx_pf_mutex_lock(struct cnxx_mutex* mutex)
@@ -507,21 +537,14 @@ struct cnxx_percpu_counter {
     std::atomic<std::uint64_t> count{ 0 };
 };
 
-struct cnxx_percpu_counter* cnxx_pf_percpu_counter_create(void)
+int cnxx_pf_percpu_counter_create(struct cnxx_percpu_counter** counter)
 {
-    might_sleep("percpu_counter_create");
-    if (should_fail())
-        return nullptr;
-    live.fetch_add(1);
-    return new cnxx_percpu_counter;
+    return make_object(counter, "percpu_counter_create");
 }
 
 void cnxx_pf_percpu_counter_destroy(struct cnxx_percpu_counter* counter)
 {
-    if (!counter)
-        return;
-    live.fetch_sub(1);
-    delete counter;
+    destroy_object(counter);
 }
 
 void cnxx_pf_percpu_counter_inc(struct cnxx_percpu_counter* counter)
@@ -534,36 +557,35 @@ cnxx_u64 cnxx_pf_percpu_counter_sum(const struct cnxx_percpu_counter* counter)
     return counter->count.load(std::memory_order_relaxed);
 }
 
-const void* cnxx_pf_current(void)
+const struct task_struct* cnxx_pf_current(void)
 {
-    return &task_identity;
+    return &current_task;
 }
 
-void cnxx_pf_wait(const void* var, bool (*done)(const void* arg), const void* arg)
+void cnxx_pf_wait(const void* key, bool (*done)(const void* arg), const void* arg)
 {
-    (void)var;
+    (void)key;
     might_sleep("wait_var_event");
     std::unique_lock<std::mutex> lock(wait_mutex);
     wait_cv.wait(lock, [&] { return done(arg); });
 }
 
-void cnxx_pf_wake(const void* var)
+void cnxx_pf_wake(const void* key)
 {
-    (void)var;
+    (void)key;
     // Taking the mutex orders the waker's change before a waiter's check.
     std::lock_guard<std::mutex> lock(wait_mutex);
     wait_cv.notify_all();
 }
 
-struct cnxx_work* cnxx_pf_work_create(void (*fn)(void* arg), void* arg)
+int cnxx_pf_work_create(void (*fn)(void* arg), void* arg, struct cnxx_work** work)
 {
-    if (should_fail())
-        return nullptr;
-    live.fetch_add(1);
-    auto* work = new cnxx_work;
-    work->fn = fn;
-    work->arg = arg;
-    return work;
+    const int err = make_object(work, "work_create");
+    if (!err) {
+        (*work)->fn = fn;
+        (*work)->arg = arg;
+    }
+    return err;
 }
 
 void cnxx_pf_work_queue(struct cnxx_work* work)
@@ -574,14 +596,16 @@ void cnxx_pf_work_queue(struct cnxx_work* work)
 void cnxx_pf_work_destroy(struct cnxx_work* work)
 {
     might_sleep("work_destroy");
+    if (!work)
+        return;
     live.fetch_sub(1);
     workqueue().destroy(work);
 }
 
-void cnxx_pf_invoke(cnxx_callback_t cb, void* msg, void* sender)
+void cnxx_pf_invoke(cnxx_callback_t cb, struct cn_msg* msg, struct netlink_skb_parms* sender)
 {
     might_sleep("callback");
-    reinterpret_cast<fake::Callback>(cb)(msg, sender);
+    cb(msg, sender);
 }
 
 void cnxx_pf_log(enum cnxx_log_level level, const char* fmt, ...)

@@ -5,10 +5,22 @@
 // thread for work items, and an allocator that fails on request.
 #pragma once
 
+#include "kmod/core/cnxx_abi.h"
+
 #include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
+
+// The kernel objects the ABI passes by pointer, as the host makes them.
+// A message's sender: the tests' sender_capable op reads `capable`.
+struct netlink_skb_parms {
+    bool capable = false;
+};
+// A received buffer's skb, only handed back with acks.
+struct sk_buff {
+    int unused = 0;
+};
 
 namespace fake {
 
@@ -36,8 +48,7 @@ std::vector<std::string> log_lines();
 void clear_log();
 bool log_contains(const std::string& text);
 
-// Callbacks registered by tests have this type; cnxx_pf_invoke() casts
-// cnxx_callback_t back to it.
-using Callback = void (*)(void* msg, void* sender);
+// Callbacks registered by tests: the kernel's type.
+using Callback = cnxx_callback_t;
 
 } // namespace fake

@@ -9,32 +9,32 @@ const cnxx_core_ops Recorder::ops = {
     &Recorder::sender_capable,
 };
 
-void Recorder::ack(void* ctx, void* rx, const void* nlh, int err)
+void Recorder::ack(void* ctx, sk_buff* rx, const nlmsghdr* nlh, int err)
 {
     auto* self = static_cast<Recorder*>(ctx);
     std::lock_guard<std::mutex> lock(self->mutex_);
     const auto offset
-        = static_cast<std::size_t>(static_cast<const std::uint8_t*>(nlh) - self->buffer);
+        = static_cast<std::size_t>(reinterpret_cast<const std::uint8_t*>(nlh) - self->buffer);
     std::uint32_t length;
     std::memcpy(&length, nlh, sizeof(length));
     self->acks_.push_back({ offset, err, rx, length });
 }
 
-int Recorder::notify(void* ctx, const void* msg, cnxx_size_t size, cnxx_u32 group)
+int Recorder::notify(void* ctx, const cn_msg* msg, cnxx_size_t size, cnxx_u32 group)
 {
     auto* self = static_cast<Recorder*>(ctx);
     if (self->on_notify)
         self->on_notify();
     std::lock_guard<std::mutex> lock(self->mutex_);
-    const auto* bytes = static_cast<const std::uint8_t*>(msg);
+    const auto* bytes = reinterpret_cast<const std::uint8_t*>(msg);
     self->sent_.push_back({ Bytes(bytes, bytes + size), group });
     return self->notify_result.load();
 }
 
-bool Recorder::sender_capable(void* ctx, void* sender)
+bool Recorder::sender_capable(void* ctx, const Sender* sender)
 {
     (void)ctx;
-    return sender && static_cast<Sender*>(sender)->capable;
+    return sender && sender->capable;
 }
 
 Core::Core(const Config& config)
@@ -66,7 +66,7 @@ int Core::add(std::uint32_t idx, std::uint32_t val, const char* name)
 int Core::add(std::uint32_t idx, std::uint32_t val, fake::Callback callback, const char* name)
 {
     const cnxx_cb_id id = { idx, val };
-    return cnxx_core_add(core_, &id, name, reinterpret_cast<cnxx_callback_t>(callback));
+    return cnxx_core_add(core_, &id, name, callback);
 }
 
 int Core::del(std::uint32_t idx, std::uint32_t val)
@@ -75,10 +75,21 @@ int Core::del(std::uint32_t idx, std::uint32_t val)
     return cnxx_core_del(core_, &id);
 }
 
-void Core::receive(Bytes& buffer, Sender* sender, void* rx)
+void Core::receive(Bytes& buffer, Sender* sender, sk_buff* rx)
 {
     recorder_.buffer = buffer.data();
     cnxx_core_receive(core_, buffer.data(), buffer.size(), sender, rx);
+}
+
+void Core::deliver(std::uint32_t idx, std::uint32_t val) const
+{
+    test::deliver(core_, idx, val);
+}
+
+void deliver(cnxx_core* core, std::uint32_t idx, std::uint32_t val)
+{
+    Bytes buffer = netlink(cn_message(idx, val));
+    cnxx_core_receive(core, buffer.data(), buffer.size(), nullptr, nullptr);
 }
 
 cnxx_stats Core::stats()
@@ -92,7 +103,8 @@ cnxx_stats Core::stats()
 int Core::route(const Bytes& message, std::uint16_t len, std::uint32_t portid, std::uint32_t group,
     std::uint32_t* dst)
 {
-    return cnxx_core_route(core_, message.data(), len, portid, group, dst);
+    const auto* header = reinterpret_cast<const cn_msg*>(message.data());
+    return cnxx_core_route(core_, header, len, portid, group, dst);
 }
 
 Bytes cn_message(std::uint32_t idx, std::uint32_t val, const Bytes& data, int len,
@@ -163,12 +175,11 @@ std::map<std::pair<std::uint32_t, std::uint32_t>, std::uint64_t> delivery_counts
 
 } // namespace
 
-void forwarding_callback(void* msg, void* sender)
+void forwarding_callback(cn_msg* message, Sender* sender)
 {
-    auto* message = static_cast<cn_msg*>(msg);
     // The message may be unaligned: copy the id out.
     cb_id id;
-    std::memcpy(&id, msg, sizeof(id));
+    std::memcpy(&id, message, sizeof(id));
     const auto key = std::make_pair(id.idx, id.val);
     Handler handler;
     {

@@ -6,7 +6,6 @@
 #pragma once
 
 #include "fake_platform.h"
-#include "kmod/core/cnxx_abi.h"
 
 #include <linux/connector.h>
 #include <linux/netlink.h>
@@ -28,14 +27,12 @@ namespace test {
 using Bytes = std::vector<std::uint8_t>;
 
 // What the tests pass as `sender`: the fake sender_capable op reads it.
-struct Sender {
-    bool capable = false;
-};
+using Sender = netlink_skb_parms;
 
 struct Ack {
     std::size_t offset; // of the nlmsghdr in the receive buffer
     int err;
-    void* rx;
+    sk_buff* rx;
     std::uint32_t length; // nlmsg_len of the header the ack echoes
 };
 
@@ -81,9 +78,9 @@ public:
     static const cnxx_core_ops ops;
 
 private:
-    static void ack(void* ctx, void* rx, const void* nlh, int err);
-    static int notify(void* ctx, const void* msg, cnxx_size_t size, cnxx_u32 group);
-    static bool sender_capable(void* ctx, void* sender);
+    static void ack(void* ctx, sk_buff* rx, const nlmsghdr* nlh, int err);
+    static int notify(void* ctx, const cn_msg* msg, cnxx_size_t size, cnxx_u32 group);
+    static bool sender_capable(void* ctx, const Sender* sender);
 
     std::mutex mutex_;
     std::vector<Ack> acks_;
@@ -113,7 +110,9 @@ public:
     int add(
         std::uint32_t idx, std::uint32_t val, fake::Callback callback, const char* name = "test");
     int del(std::uint32_t idx, std::uint32_t val);
-    void receive(Bytes& buffer, Sender* sender = nullptr, void* rx = nullptr);
+    void receive(Bytes& buffer, Sender* sender = nullptr, sk_buff* rx = nullptr);
+    // deliver() below, to this core.
+    void deliver(std::uint32_t idx, std::uint32_t val) const;
     cnxx_stats stats();
     int route(const Bytes& message, std::uint16_t len, std::uint32_t portid, std::uint32_t group,
         std::uint32_t* dst);
@@ -127,6 +126,17 @@ private:
 inline const cnxx_cb_id* id_of(const cn_msg* msg)
 {
     return reinterpret_cast<const cnxx_cb_id*>(&msg->id);
+}
+
+// Receives one message without data for @idx:@val, from no sender and
+// asking for no ack. Safe from callbacks and from any thread.
+void deliver(cnxx_core* core, std::uint32_t idx, std::uint32_t val);
+
+// cnxx_core_notify_request() with the bytes of @request (control_request()).
+inline int notify_request(cnxx_core* core, const Bytes& request)
+{
+    const auto* control = reinterpret_cast<const cn_ctl_msg*>(request.data());
+    return cnxx_core_notify_request(core, control, request.size());
 }
 
 // --- message builders ---
@@ -149,10 +159,10 @@ Bytes control_request(std::uint32_t group, const std::vector<Range>& idx,
 
 // --- callbacks ---
 
-using Handler = std::function<void(cn_msg* msg, void* sender)>;
+using Handler = std::function<void(cn_msg* msg, Sender* sender)>;
 
 // The callback that forwards to the handler set for the message's id.
-void forwarding_callback(void* msg, void* sender);
+void forwarding_callback(cn_msg* msg, Sender* sender);
 void set_handler(std::uint32_t idx, std::uint32_t val, Handler handler);
 void clear_handlers();
 

@@ -42,33 +42,115 @@ void wait_for(const std::function<bool()>& condition)
     }
 }
 
+// Delivers one message to @idx:@val on a thread of its own, straight to
+// the core: the thread may outlive the test's Core wrapper.
+std::thread receive_in_thread(cnxx_core* core, std::uint32_t idx, std::uint32_t val)
+{
+    return std::thread([core, idx, val] { deliver(core, idx, val); });
+}
+
+// Opens @gate 50 ms from now: time for a remover to start waiting.
+std::thread open_later(Gate& gate)
+{
+    return std::thread([&gate] {
+        std::this_thread::sleep_for(50ms);
+        gate.open();
+    });
+}
+
+// What a callback that removal must wait for does: blocks until @release
+// opens, then runs on a little, so that a remover returning early shows.
+void block_until(Gate& release)
+{
+    release.wait();
+    std::this_thread::sleep_for(20ms);
+}
+
+// A removal on a thread of its own, which the test expects to wait.
+class PendingRemoval {
+public:
+    explicit PendingRemoval(std::function<void()> remove)
+        : thread_([this, remove] {
+            remove();
+            returned_ = true;
+        })
+    {
+    }
+
+    // Whether it returned within 100 ms, while the call it must wait for
+    // is still blocked.
+    bool returns_early()
+    {
+        std::this_thread::sleep_for(100ms);
+        return returned_.load();
+    }
+
+    void join()
+    {
+        if (thread_.joinable())
+            thread_.join();
+    }
+
+    ~PendingRemoval() { join(); }
+
+private:
+    std::atomic<bool> returned_{ false };
+    std::thread thread_;
+};
+
+// A call of @id running on a task of its own, blocked until finish(). With
+// RemovesItself, the callback first removed its own id. It records
+// "callback returns" in events as it returns.
+class BlockedCall {
+public:
+    enum Kind { Plain, RemovesItself };
+
+    BlockedCall(Core& core, std::uint32_t id, Kind kind)
+    {
+        EXPECT_EQ(core.add(id, id), 0);
+        cnxx_core* raw = core.get();
+        set_handler(id, id, [this, raw, kind](cn_msg* msg, Sender*) {
+            if (kind == RemovesItself) {
+                EXPECT_EQ(cnxx_core_del(raw, id_of(msg)), 0);
+            }
+            entered_ = true;
+            block_until(release_);
+            events.add("callback returns");
+        });
+        thread_ = receive_in_thread(raw, id, id);
+        wait_for([&] { return entered_.load(); });
+    }
+
+    // The gate the call waits at, for open_later().
+    Gate& release() { return release_; }
+
+    // Lets the call return and waits until it has.
+    void finish()
+    {
+        release_.open();
+        if (thread_.joinable())
+            thread_.join();
+    }
+
+    ~BlockedCall() { finish(); }
+
+    Events events;
+
+private:
+    Gate release_;
+    std::atomic<bool> entered_{ false };
+    std::thread thread_;
+};
+
 class Lifetime : public CoreTest {};
 
 TEST_F(Lifetime, DeleteWaitsForARunningCallback)
 {
     Core core;
-    ASSERT_EQ(core.add(1, 1), 0);
-    Gate release;
-    Events events;
-    std::atomic<bool> entered{ false };
-    set_handler(1, 1, [&](cn_msg*, void*) {
-        entered = true;
-        release.wait();
-        std::this_thread::sleep_for(20ms);
-        events.add("callback returns");
-    });
-
-    std::thread receiver([&] {
-        Bytes buffer = netlink(cn_message(1, 1));
-        core.receive(buffer);
-    });
-    wait_for([&] { return entered.load(); });
-
-    std::atomic<bool> deleted{ false };
-    std::thread remover([&] {
+    BlockedCall call(core, 1, BlockedCall::Plain);
+    PendingRemoval remover([&] {
         EXPECT_EQ(core.del(1, 1), 0);
-        events.add("del returns");
-        deleted = true;
+        call.events.add("del returns");
     });
     // Unlinked at once: no new call starts and sends find no route...
     wait_for([&] { return core.stats().callbacks == 0; });
@@ -79,13 +161,11 @@ TEST_F(Lifetime, DeleteWaitsForARunningCallback)
     ASSERT_EQ(core.recorder().acks().size(), 1u);
     EXPECT_EQ(core.recorder().acks()[0].err, -ENODEV);
     // ...but del itself waits for the running call.
-    std::this_thread::sleep_for(100ms);
-    EXPECT_FALSE(deleted.load());
+    EXPECT_FALSE(remover.returns_early());
 
-    release.open();
-    receiver.join();
+    call.finish();
     remover.join();
-    EXPECT_EQ(events.get(), (std::vector<std::string>{ "callback returns", "del returns" }));
+    EXPECT_EQ(call.events.get(), (std::vector<std::string>{ "callback returns", "del returns" }));
     EXPECT_EQ(deliveries(1, 1), 1u);
 }
 
@@ -96,24 +176,16 @@ TEST_F(Lifetime, DeleteWaitsForEveryConcurrentCall)
     Gate release;
     std::atomic<int> inside{ 0 };
     std::atomic<int> returned{ 0 };
-    set_handler(1, 1, [&](cn_msg*, void*) {
+    set_handler(1, 1, [&](cn_msg*, Sender*) {
         ++inside;
-        release.wait();
-        std::this_thread::sleep_for(5ms);
+        block_until(release);
         ++returned;
     });
     std::vector<std::thread> receivers;
-    for (int i = 0; i < 4; ++i) {
-        receivers.emplace_back([&] {
-            Bytes buffer = netlink(cn_message(1, 1));
-            core.receive(buffer);
-        });
-    }
+    for (int i = 0; i < 4; ++i)
+        receivers.push_back(receive_in_thread(core.get(), 1, 1));
     wait_for([&] { return inside.load() == 4; });
-    std::thread opener([&] {
-        std::this_thread::sleep_for(50ms);
-        release.open();
-    });
+    std::thread opener = open_later(release);
     EXPECT_EQ(core.del(1, 1), 0);
     EXPECT_EQ(returned.load(), 4);
     opener.join();
@@ -126,7 +198,7 @@ TEST_F(Lifetime, CallbackRemovesItsOwnId)
     Core core;
     ASSERT_EQ(core.add(2, 2), 0);
     int result = 1;
-    set_handler(2, 2, [&](cn_msg* msg, void*) {
+    set_handler(2, 2, [&](cn_msg* msg, Sender*) {
         result = cnxx_core_del(core.get(), id_of(msg));
         // The entry must outlive this call: give an early free time to
         // happen, so that ASan would see the core touch freed memory.
@@ -145,39 +217,51 @@ TEST_F(Lifetime, CallbackRemovesItsOwnId)
     EXPECT_EQ(core.add(2, 2), 0); // the id is free again
 }
 
-TEST_F(Lifetime, SelfRemovalStillWaitsForOtherTasks)
+// A call of @running blocks on another task while the test's task, inside
+// a call of @remover, removes @running: the removal returns only after
+// that other call. @remover may be @running itself: a callback that
+// removes its own id still waits for its calls on other tasks.
+void expect_removal_inside_a_call_waits(Core& core, std::uint32_t running, std::uint32_t remover)
 {
-    Core core;
-    ASSERT_EQ(core.add(3, 3), 0);
+    ASSERT_EQ(core.add(running, running), 0);
+    if (remover != running) {
+        ASSERT_EQ(core.add(remover, remover), 0);
+    }
     Gate release;
     Events events;
-    std::atomic<bool> blocked_entered{ false };
-    const auto main_thread = std::this_thread::get_id();
-    set_handler(3, 3, [&](cn_msg* msg, void*) {
-        if (std::this_thread::get_id() != main_thread) {
-            blocked_entered = true;
-            release.wait();
-            std::this_thread::sleep_for(20ms);
+    std::atomic<bool> entered{ false };
+    const auto test_thread = std::this_thread::get_id();
+    const Handler handler = [&](cn_msg*, Sender*) {
+        if (std::this_thread::get_id() != test_thread) {
+            entered = true;
+            block_until(release);
             events.add("other call returns");
             return;
         }
-        std::thread opener([&] {
-            std::this_thread::sleep_for(50ms);
-            release.open();
-        });
-        EXPECT_EQ(cnxx_core_del(core.get(), id_of(msg)), 0);
-        events.add("self del returns");
+        std::thread opener = open_later(release);
+        EXPECT_EQ(core.del(running, running), 0);
+        events.add("del returns");
         opener.join();
-    });
-    std::thread other([&] {
-        Bytes buffer = netlink(cn_message(3, 3));
-        core.receive(buffer);
-    });
-    wait_for([&] { return blocked_entered.load(); });
-    Bytes buffer = netlink(cn_message(3, 3));
-    core.receive(buffer);
+    };
+    set_handler(running, running, handler);
+    set_handler(remover, remover, handler);
+    std::thread other = receive_in_thread(core.get(), running, running);
+    wait_for([&] { return entered.load(); });
+    core.deliver(remover, remover);
     other.join();
-    EXPECT_EQ(events.get(), (std::vector<std::string>{ "other call returns", "self del returns" }));
+    EXPECT_EQ(events.get(), (std::vector<std::string>{ "other call returns", "del returns" }));
+}
+
+TEST_F(Lifetime, SelfRemovalStillWaitsForOtherTasks)
+{
+    Core core;
+    expect_removal_inside_a_call_waits(core, 3, 3);
+}
+
+TEST_F(Lifetime, CallbackRemovesAnIdRunningElsewhere)
+{
+    Core core;
+    expect_removal_inside_a_call_waits(core, 7, 8);
 }
 
 TEST_F(Lifetime, CallbackAddsAndRemovesOtherIds)
@@ -185,7 +269,7 @@ TEST_F(Lifetime, CallbackAddsAndRemovesOtherIds)
     Core core;
     ASSERT_EQ(core.add(4, 4), 0);
     ASSERT_EQ(core.add(6, 6), 0);
-    set_handler(4, 4, [&](cn_msg*, void*) {
+    set_handler(4, 4, [&](cn_msg*, Sender*) {
         EXPECT_EQ(core.add(5, 5), 0);
         EXPECT_EQ(core.del(6, 6), 0);
         EXPECT_EQ(core.del(6, 6), -ENOENT);
@@ -194,50 +278,13 @@ TEST_F(Lifetime, CallbackAddsAndRemovesOtherIds)
         EXPECT_EQ(core.route(cn_message(5, 5), 0, 0, 0, &dst), 0);
         EXPECT_EQ(dst, 5u);
         // Dispatching another message from inside a callback also works.
-        Bytes nested = netlink(cn_message(5, 5));
-        cnxx_core_receive(core.get(), nested.data(), nested.size(), nullptr, nullptr);
+        deliver(core.get(), 5, 5);
     });
-    Bytes buffer = netlink(cn_message(4, 4));
-    core.receive(buffer);
+    core.deliver(4, 4);
     EXPECT_EQ(deliveries(5, 5), 1u);
-    Bytes to_removed = netlink(cn_message(6, 6));
-    core.receive(to_removed);
+    core.deliver(6, 6);
     EXPECT_EQ(deliveries(6, 6), 0u);
     EXPECT_EQ(core.stats().callbacks, 2u);
-}
-
-TEST_F(Lifetime, CallbackRemovesAnIdRunningElsewhere)
-{
-    Core core;
-    ASSERT_EQ(core.add(7, 7), 0);
-    ASSERT_EQ(core.add(8, 8), 0);
-    Gate release;
-    Events events;
-    std::atomic<bool> entered{ false };
-    set_handler(7, 7, [&](cn_msg*, void*) {
-        entered = true;
-        release.wait();
-        std::this_thread::sleep_for(20ms);
-        events.add("7 returns");
-    });
-    set_handler(8, 8, [&](cn_msg*, void*) {
-        std::thread opener([&] {
-            std::this_thread::sleep_for(50ms);
-            release.open();
-        });
-        EXPECT_EQ(core.del(7, 7), 0);
-        events.add("del 7 returns");
-        opener.join();
-    });
-    std::thread receiver([&] {
-        Bytes buffer = netlink(cn_message(7, 7));
-        core.receive(buffer);
-    });
-    wait_for([&] { return entered.load(); });
-    Bytes buffer = netlink(cn_message(8, 8));
-    core.receive(buffer);
-    receiver.join();
-    EXPECT_EQ(events.get(), (std::vector<std::string>{ "7 returns", "del 7 returns" }));
 }
 
 TEST_F(Lifetime, NestedCallsOfOneTaskFreeOnce)
@@ -247,16 +294,14 @@ TEST_F(Lifetime, NestedCallsOfOneTaskFreeOnce)
     Core core;
     ASSERT_EQ(core.add(9, 9), 0);
     int depth = 0;
-    set_handler(9, 9, [&](cn_msg* msg, void*) {
+    set_handler(9, 9, [&](cn_msg* msg, Sender*) {
         if (++depth == 1) {
-            Bytes inner = netlink(cn_message(9, 9));
-            cnxx_core_receive(core.get(), inner.data(), inner.size(), nullptr, nullptr);
+            deliver(core.get(), 9, 9);
         } else {
             EXPECT_EQ(cnxx_core_del(core.get(), id_of(msg)), 0);
         }
     });
-    Bytes buffer = netlink(cn_message(9, 9));
-    core.receive(buffer);
+    core.deliver(9, 9);
     EXPECT_EQ(depth, 2);
     EXPECT_EQ(core.stats().callbacks, 0u);
 }
@@ -267,71 +312,35 @@ TEST_F(Lifetime, NestedCallsOfOneTaskFreeOnce)
 TEST_F(Lifetime, DeleteOfASelfRemovedIdWaitsForTheCall)
 {
     Core core;
-    ASSERT_EQ(core.add(10, 10), 0);
-    Gate release;
-    Events events;
-    std::atomic<bool> removed{ false };
-    set_handler(10, 10, [&](cn_msg* msg, void*) {
-        EXPECT_EQ(cnxx_core_del(core.get(), id_of(msg)), 0);
-        removed = true;
-        release.wait();
-        std::this_thread::sleep_for(20ms);
-        events.add("callback returns");
-    });
-    std::thread receiver([&] {
-        Bytes buffer = netlink(cn_message(10, 10));
-        core.receive(buffer);
-    });
-    wait_for([&] { return removed.load(); });
-
-    std::atomic<bool> deleted{ false };
-    std::thread remover([&] {
+    BlockedCall call(core, 10, BlockedCall::RemovesItself);
+    PendingRemoval remover([&] {
         EXPECT_EQ(core.del(10, 10), -ENOENT);
-        events.add("del returns");
-        deleted = true;
+        call.events.add("del returns");
     });
-    std::this_thread::sleep_for(100ms);
-    EXPECT_FALSE(deleted.load()) << "del returned while the self-removed callback runs";
-    release.open();
-    receiver.join();
+    EXPECT_FALSE(remover.returns_early()) << "del returned while the self-removed callback runs";
+    call.finish();
     remover.join();
-    EXPECT_EQ(events.get(), (std::vector<std::string>{ "callback returns", "del returns" }));
+    EXPECT_EQ(call.events.get(), (std::vector<std::string>{ "callback returns", "del returns" }));
 }
 
 TEST_F(Lifetime, ConcurrentDeletersOfOneIdBothWait)
 {
     Core core;
-    ASSERT_EQ(core.add(11, 11), 0);
-    Gate release;
-    std::atomic<bool> entered{ false };
-    std::atomic<bool> returned{ false };
-    set_handler(11, 11, [&](cn_msg*, void*) {
-        entered = true;
-        release.wait();
-        std::this_thread::sleep_for(20ms);
-        returned = true;
-    });
-    std::thread receiver([&] {
-        Bytes buffer = netlink(cn_message(11, 11));
-        core.receive(buffer);
-    });
-    wait_for([&] { return entered.load(); });
+    BlockedCall call(core, 11, BlockedCall::Plain);
     std::atomic<int> results[2] = { { 1 }, { 1 } };
-    std::atomic<bool> early[2] = { { false }, { false } };
-    std::vector<std::thread> removers;
-    for (int i = 0; i < 2; ++i) {
-        removers.emplace_back([&, i] {
-            results[i] = core.del(11, 11);
-            early[i] = !returned.load();
-        });
-    }
-    std::this_thread::sleep_for(100ms);
-    release.open();
-    for (auto& remover : removers)
-        remover.join();
-    receiver.join();
-    EXPECT_FALSE(early[0].load());
-    EXPECT_FALSE(early[1].load());
+    const auto remove = [&](int i) {
+        results[i] = core.del(11, 11);
+        call.events.add("del returns");
+    };
+    PendingRemoval first([&] { remove(0); });
+    PendingRemoval second([&] { remove(1); });
+    EXPECT_FALSE(first.returns_early());
+    EXPECT_FALSE(second.returns_early());
+    call.finish();
+    first.join();
+    second.join();
+    EXPECT_EQ(call.events.get(),
+        (std::vector<std::string>{ "callback returns", "del returns", "del returns" }));
     // One of them unlinked it.
     EXPECT_EQ(results[0] + results[1], -ENOENT);
 }
@@ -346,37 +355,26 @@ TEST_F(Lifetime, DeleteAfterReAddWaitsForOldAndNewCalls)
     std::atomic<int> entered{ 0 };
     std::atomic<int> returned{ 0 };
     std::atomic<int> generation{ 0 };
-    set_handler(12, 12, [&](cn_msg*, void*) {
+    set_handler(12, 12, [&](cn_msg*, Sender*) {
         const int mine = generation.load();
         ++entered;
         (mine == 0 ? release_old : release_new).wait();
         ++returned;
     });
-    std::thread old_call([&] {
-        Bytes buffer = netlink(cn_message(12, 12));
-        core.receive(buffer);
-    });
+    std::thread old_call = receive_in_thread(core.get(), 12, 12);
     wait_for([&] { return entered.load() == 1; });
     // A first remover unlinks the old entry and waits for its call.
     std::thread first_remover([&] { EXPECT_EQ(core.del(12, 12), 0); });
     wait_for([&] { return core.stats().callbacks == 0; });
     generation = 1;
     ASSERT_EQ(core.add(12, 12), 0);
-    std::thread new_call([&] {
-        Bytes buffer = netlink(cn_message(12, 12));
-        core.receive(buffer);
-    });
+    std::thread new_call = receive_in_thread(core.get(), 12, 12);
     wait_for([&] { return entered.load() == 2; });
 
-    std::atomic<bool> deleted{ false };
-    std::thread second_remover([&] {
-        EXPECT_EQ(core.del(12, 12), 0);
-        deleted = true;
-    });
+    PendingRemoval second_remover([&] { EXPECT_EQ(core.del(12, 12), 0); });
     release_new.open();
     new_call.join();
-    std::this_thread::sleep_for(100ms);
-    EXPECT_FALSE(deleted.load()) << "del returned while the old entry's call runs";
+    EXPECT_FALSE(second_remover.returns_early()) << "del returned while the old entry's call runs";
     release_old.open();
     second_remover.join();
     first_remover.join();
@@ -394,24 +392,20 @@ TEST_F(Lifetime, RepliesDoNotBlockOnceRemovalIsPending)
     ASSERT_EQ(core.add(14, 14), 0);
     Gate removal_started;
     std::vector<bool> may_block;
-    set_handler(13, 13, [&](cn_msg*, void*) {
+    set_handler(13, 13, [&](cn_msg*, Sender*) {
         may_block.push_back(cnxx_core_reply_may_block(core.get()));
         removal_started.wait();
         may_block.push_back(cnxx_core_reply_may_block(core.get()));
     });
-    std::thread receiver([&] {
-        Bytes buffer = netlink(cn_message(13, 13));
-        core.receive(buffer);
-    });
+    std::thread receiver = receive_in_thread(core.get(), 13, 13);
     wait_for([&] { return may_block.size() == 1; });
     EXPECT_TRUE(cnxx_core_reply_may_block(core.get())); // not inside a call
     std::thread remover([&] { EXPECT_EQ(core.del(13, 13), 0); });
     wait_for([&] { return core.stats().callbacks == 1; });
     // Other callbacks are not affected.
     bool other = false;
-    set_handler(14, 14, [&](cn_msg*, void*) { other = cnxx_core_reply_may_block(core.get()); });
-    Bytes to_other = netlink(cn_message(14, 14));
-    core.receive(to_other);
+    set_handler(14, 14, [&](cn_msg*, Sender*) { other = cnxx_core_reply_may_block(core.get()); });
+    core.deliver(14, 14);
     EXPECT_TRUE(other);
     removal_started.open();
     remover.join();
@@ -441,31 +435,11 @@ TEST_F(Lifetime, RepliesDoNotBlockOnceRemovalIsPending)
 TEST_F(Lifetime, DestroyWaitsForSelfRemovedCalls)
 {
     auto core = std::make_unique<Core>();
-    ASSERT_EQ(core->add(15, 15), 0);
-    Gate release;
-    std::atomic<bool> removed{ false };
-    std::atomic<bool> returned{ false };
-    cnxx_core* raw = core->get();
-    set_handler(15, 15, [&](cn_msg* msg, void*) {
-        EXPECT_EQ(cnxx_core_del(raw, id_of(msg)), 0);
-        removed = true;
-        release.wait();
-        std::this_thread::sleep_for(20ms);
-        returned = true;
-    });
-    std::thread receiver([&] {
-        Bytes buffer = netlink(cn_message(15, 15));
-        cnxx_core_receive(raw, buffer.data(), buffer.size(), nullptr, nullptr);
-    });
-    wait_for([&] { return removed.load(); });
-    std::thread opener([&] {
-        std::this_thread::sleep_for(50ms);
-        release.open();
-    });
+    BlockedCall call(*core, 15, BlockedCall::RemovesItself);
+    std::thread opener = open_later(call.release());
     core.reset();
-    EXPECT_TRUE(returned.load());
+    EXPECT_EQ(call.events.get(), (std::vector<std::string>{ "callback returns" }));
     opener.join();
-    receiver.join();
 }
 
 } // namespace

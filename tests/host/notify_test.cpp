@@ -3,7 +3,7 @@
 // checks, and the notifications sent for matching registry changes.
 #include "harness.h"
 
-#include <cnxx/connector.h> /* the control id */
+#include <cnxx/cnxx_wire.h> /* the control id */
 
 #include <cerrno>
 #include <chrono>
@@ -32,7 +32,7 @@ protected:
 
     int kernel_request(Core& core, const Bytes& request)
     {
-        return cnxx_core_notify_request(core.get(), request.data(), request.size());
+        return notify_request(core.get(), request);
     }
 
     std::vector<Sent> flush(Core& core)
@@ -306,8 +306,7 @@ TEST_F(Notify, AddAndDeleteNeverWaitForListeners)
     const auto start = std::chrono::steady_clock::now();
     ASSERT_EQ(core.add(2, 2), 0);
     ASSERT_EQ(core.del(1, 1), 0);
-    Bytes buffer = netlink(cn_message(2, 2));
-    core.receive(buffer);
+    core.deliver(2, 2);
     ASSERT_EQ(kernel_request(core, control_request(3, { { 0, 1 } }, { { 0, 1 } })), 0);
     EXPECT_LT(std::chrono::steady_clock::now() - start, 1s);
     EXPECT_EQ(deliveries(2, 2), 1u);
@@ -326,7 +325,7 @@ TEST_F(Notify, DestroySendsWhatIsQueuedAndUnregistersTheRest)
     cnxx_core* core = nullptr;
     ASSERT_EQ(cnxx_core_create(&config, &core), 0);
     const Bytes request = control_request(2, { { 0, 100 } }, { { 0, 100 } });
-    ASSERT_EQ(cnxx_core_notify_request(core, request.data(), request.size()), 0);
+    ASSERT_EQ(notify_request(core, request), 0);
     fake::pause_work(true);
     const cnxx_cb_id a = { 1, 1 }, b = { 2, 2 };
     const auto cb = reinterpret_cast<cnxx_callback_t>(&forwarding_callback);
@@ -388,14 +387,11 @@ TEST_F(Notify, RemovalIsNotifiedWhileItWaits)
     ASSERT_EQ(core.add(1, 1), 0);
     Gate release;
     std::atomic<bool> entered{ false };
-    set_handler(1, 1, [&](cn_msg*, void*) {
+    set_handler(1, 1, [&](cn_msg*, Sender*) {
         entered = true;
         release.wait();
     });
-    std::thread receiver([&] {
-        Bytes buffer = netlink(cn_message(1, 1));
-        core.receive(buffer);
-    });
+    std::thread receiver([&] { core.deliver(1, 1); });
     while (!entered)
         std::this_thread::sleep_for(1ms);
     std::thread remover([&] { EXPECT_EQ(core.del(1, 1), 0); });

@@ -2,7 +2,7 @@
 // cnxx_core_receive(): walking, checking and dispatching netlink messages.
 #include "harness.h"
 
-#include <cnxx/connector.h> /* the control id */
+#include <cnxx/cnxx_wire.h> /* the control id */
 
 #include <cerrno>
 
@@ -17,8 +17,8 @@ TEST_F(Receive, DeliversPointerIntoBufferAndSender)
     ASSERT_EQ(core.add(3, 1), 0);
     Bytes seen;
     cn_msg* seen_at = nullptr;
-    void* seen_sender = nullptr;
-    set_handler(3, 1, [&](cn_msg* msg, void* sender) {
+    Sender* seen_sender = nullptr;
+    set_handler(3, 1, [&](cn_msg* msg, Sender* sender) {
         seen_at = msg;
         seen_sender = sender;
         seen.assign(msg->data, msg->data + msg->len);
@@ -45,14 +45,11 @@ TEST_F(Receive, CountsOfRemovedCallbacksAreKept)
     ASSERT_EQ(core.add(5, 1), 0);
     ASSERT_EQ(core.add(6, 1), 0);
     for (int i = 0; i < 3; ++i) {
-        Bytes first = netlink(cn_message(5, 1));
-        core.receive(first);
-        Bytes second = netlink(cn_message(6, 1));
-        core.receive(second);
+        core.deliver(5, 1);
+        core.deliver(6, 1);
     }
     ASSERT_EQ(core.del(5, 1), 0);
-    Bytes unknown = netlink(cn_message(5, 1));
-    core.receive(unknown);
+    core.deliver(5, 1);
     auto stats = core.stats();
     EXPECT_EQ(stats.rx_delivered, 6u);
     EXPECT_EQ(stats.rx_unknown, 1u);
@@ -70,7 +67,7 @@ TEST_F(Receive, EveryMessageOfABuffer)
     ASSERT_EQ(core.add(2, 1), 0);
     std::vector<std::uint32_t> order;
     for (std::uint32_t idx : { 1u, 2u })
-        set_handler(idx, 1, [&order, idx](cn_msg*, void*) { order.push_back(idx); });
+        set_handler(idx, 1, [&order, idx](cn_msg*, Sender*) { order.push_back(idx); });
     Bytes buffer = concat({
         netlink(cn_message(1, 1, { 9 })),       // 37 bytes, padded to 40
         netlink(cn_message(2, 1, { 9, 9, 9 })), // 39 bytes, padded to 40
@@ -216,11 +213,11 @@ TEST_F(Receive, AckDecisionIsTakenBeforeTheCallback)
     Core core;
     ASSERT_EQ(core.add(1, 1), 0);
     Bytes buffer = netlink(cn_message(1, 1), NLM_F_ACK);
-    set_handler(1, 1, [&](cn_msg*, void*) {
+    set_handler(1, 1, [&](cn_msg*, Sender*) {
         // Scribble over the whole netlink header.
         std::fill(buffer.begin(), buffer.begin() + NLMSG_HDRLEN, 0xff);
     });
-    int rx_token = 0;
+    sk_buff rx_token;
     core.receive(buffer, nullptr, &rx_token);
     const auto acks = core.recorder().acks();
     ASSERT_EQ(acks.size(), 1u);
@@ -231,8 +228,8 @@ TEST_F(Receive, AckDecisionIsTakenBeforeTheCallback)
 TEST_F(Receive, ControlRequestNeedsCapability)
 {
     Core core;
-    Bytes buffer = netlink(
-        cn_message(CN_IDX_CONNECTOR, CN_VAL_CONNECTOR, control_request(1, { { 0, 10 } }, { { 0, 10 } })),
+    Bytes buffer = netlink(cn_message(CN_IDX_CONNECTOR, CN_VAL_CONNECTOR,
+                               control_request(1, { { 0, 10 } }, { { 0, 10 } })),
         NLM_F_ACK);
     Sender plain;
     core.receive(buffer, &plain);

@@ -3,6 +3,8 @@
 #include "harness.h"
 #include "kmod/core/connector.h"
 
+#include <cnxx/cnxx_wire.h> /* the control id */
+
 #include <cerrno>
 #include <string>
 
@@ -61,9 +63,9 @@ TEST_F(Registry, DuplicateIsInvalid)
 TEST_F(Registry, ControlIdIsReserved)
 {
     Core core;
-    EXPECT_EQ(core.add(0xffffffff, 0xffffffff), -EINVAL);
-    EXPECT_EQ(core.add(0xffffffff, 0), 0);
-    EXPECT_EQ(core.add(0, 0xffffffff), 0);
+    EXPECT_EQ(core.add(CN_IDX_CONNECTOR, CN_VAL_CONNECTOR), -EINVAL);
+    EXPECT_EQ(core.add(CN_IDX_CONNECTOR, 0), 0);
+    EXPECT_EQ(core.add(0, CN_VAL_CONNECTOR), 0);
     EXPECT_EQ(core.stats().callbacks, 2u);
 }
 
@@ -150,7 +152,7 @@ TEST_F(Registry, CreateRejectsBadConfig)
     cnxx_core* core = nullptr;
     EXPECT_EQ(cnxx_core_create(nullptr, &core), -EINVAL);
     EXPECT_EQ(cnxx_core_create(&config, nullptr), -EINVAL);
-    config.hash_bits = 21;
+    config.hash_bits = CNXX_MAX_HASH_BITS + 1;
     EXPECT_EQ(cnxx_core_create(&config, &core), -EINVAL);
     config.hash_bits = 0;
     config.ops = nullptr;

@@ -30,12 +30,12 @@ TEST_F(Stress, ChurnDispatchAndNotifyTogether)
     for (std::uint32_t idx = 0; idx < ids; ++idx) {
         if (idx % 4 == 3) {
             // These remove themselves now and then.
-            set_handler(idx, 1, [&, idx](cn_msg* msg, void*) {
+            set_handler(idx, 1, [&, idx](cn_msg* msg, Sender*) {
                 if ((msg->seq + idx) % 3 == 0 && cnxx_core_del(core.get(), id_of(msg)) == 0)
                     ++self_removals;
             });
         } else {
-            set_handler(idx, 1, [](cn_msg* msg, void*) {
+            set_handler(idx, 1, [](cn_msg* msg, Sender*) {
                 volatile std::uint8_t sum = 0;
                 for (std::uint16_t i = 0; i < msg->len; ++i)
                     sum = static_cast<std::uint8_t>(sum + msg->data[i]);
@@ -90,7 +90,7 @@ TEST_F(Stress, ChurnDispatchAndNotifyTogether)
             const Bytes add = control_request(1 + random() % 4, { { first, 4 } }, { { 0, 2 } });
             const Bytes remove = control_request(0, { { first, 4 } }, { { 0, 2 } });
             const Bytes& request = random() % 2 ? add : remove;
-            const int err = cnxx_core_notify_request(core.get(), request.data(), request.size());
+            const int err = notify_request(core.get(), request);
             EXPECT_TRUE(err == 0 || err == -ENOENT || err == -ENOSPC) << err;
             std::this_thread::sleep_for(50us);
         }

@@ -5,7 +5,7 @@
  */
 #include <cnxx/libcnxx.hpp>
 
-#include <cnxx/connector.h> /* the module's uapi: the reference wire format */
+#include <cnxx/cnxx_wire.h> /* the module's uapi: the reference wire format */
 
 #include <gtest/gtest.h>
 

@@ -28,7 +28,7 @@
 #include <linux/timer.h>
 
 #ifndef CNXX_TESTMOD_NO_NOTIFY
-#include <cnxx/connector.h>
+#include <cnxx/cnxx_kernel.h>
 #endif
 
 #include "cntest.h"

@@ -13,7 +13,9 @@
 #include <net/net_namespace.h>
 #include <net/netlink.h>
 #include <net/sock.h>
-#include <uapi/cnxx/connector.h>
+#include <uapi/cnxx/cnxx_wire.h>
+
+#include "../../kmod/netlink_msg.h"
 
 #define CNBENCH_KIND CNBENCH_KIND_RAW
 #include "cnbench_kern.h"
@@ -24,22 +26,11 @@ static struct sock *cnbench_nls;
 static int cnbench_send_mult(struct cn_msg *msg, u16 len, u32 portid,
 			     u32 group, gfp_t gfp)
 {
-	unsigned int size = sizeof(*msg) + len;
-	struct nlmsghdr *nlh;
 	struct sk_buff *skb;
 
-	if (!portid && !netlink_has_listeners(cnbench_nls, group))
-		return -ESRCH;
-	skb = nlmsg_new(size, gfp);
-	if (!skb)
-		return -ENOMEM;
-	nlh = nlmsg_put(skb, 0, msg->seq, NLMSG_DONE, size, 0);
-	if (!nlh) {
-		kfree_skb(skb);
-		return -EMSGSIZE;
-	}
-	memcpy(nlmsg_data(nlh), msg, size);
-	NETLINK_CB(skb).dst_group = group;
+	skb = cnxx_netlink_msg(cnbench_nls, msg, len, portid, group, gfp);
+	if (IS_ERR(skb))
+		return PTR_ERR(skb);
 	if (group)
 		return netlink_broadcast(cnbench_nls, skb, portid, group, gfp);
 	return netlink_unicast(cnbench_nls, skb, portid,

@@ -14,7 +14,7 @@
  *  - A struct cnxx_sock is not thread-safe: use one per thread.
  *
  * Installed as <cnxx/libcnxx.h>, next to the module's uapi header
- * <cnxx/connector.h>, which defines the wire format (control id, struct
+ * <cnxx/cnxx_wire.h>, which defines the wire format (control id, struct
  * cn_ctl_msg, notification acks, group count); the netlink layer is libmnl.
  */
 #ifndef CNXX_LIBCNXX_H
@@ -26,7 +26,7 @@
 #include <sys/types.h>
 #include <linux/connector.h>
 #include <linux/netlink.h>
-#include <cnxx/connector.h>
+#include <cnxx/cnxx_wire.h>
 
 #ifdef __cplusplus
 extern "C" {

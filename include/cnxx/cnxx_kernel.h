@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * cnxx kernel API beyond <linux/connector.h>.
+ * cnxx_kernel.h - the kernel API cnxx adds to <linux/connector.h>, for
+ * modules; the wire format it adds is <uapi/cnxx/cnxx_wire.h>.
  */
-#ifndef _CNXX_CONNECTOR_H
-#define _CNXX_CONNECTOR_H
+#ifndef _CNXX_CNXX_KERNEL_H
+#define _CNXX_CNXX_KERNEL_H
 
 #include <linux/connector.h>
-#include <uapi/cnxx/connector.h>
+#include <uapi/cnxx/cnxx_wire.h>
 
 /**
  * cnxx_notify_request() - ask for registration notifications from a module
@@ -24,4 +25,4 @@ int cnxx_notify_request(const struct cn_ctl_msg *ctl, size_t size);
 int cn_netlink_send_multi(struct cn_msg *msg, u16 len, u32 portid, u32 group,
 			  gfp_t gfp_mask);
 
-#endif /* _CNXX_CONNECTOR_H */
+#endif /* _CNXX_CNXX_KERNEL_H */

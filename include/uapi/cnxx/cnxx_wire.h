@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
 /*
- * cnxx additions to <linux/connector.h>, for user space and kernel modules.
+ * cnxx_wire.h - the wire format cnxx adds to <linux/connector.h>, for user
+ * space, kernel modules and cnxx's own core, which all read it from here.
  *
  * Registration notifications: a sender with CAP_NET_ADMIN sends a cn_msg to
  * the control id {CN_IDX_CONNECTOR, CN_VAL_CONNECTOR} whose data is a
@@ -12,12 +13,16 @@
  *
  * This is the wire format of the original connector (removed from the
  * kernel in 2.6.34), so programs written for it keep working.
+ *
+ * Plain C on the __u32 names of <linux/types.h> and nothing else, so that
+ * the freestanding C++ core can include it too. CN_NETLINK_GROUPS is
+ * written in terms of CN_NETLINK_USERS: use it where <linux/connector.h>
+ * is included.
  */
-#ifndef _UAPI_CNXX_CONNECTOR_H
-#define _UAPI_CNXX_CONNECTOR_H
+#ifndef _UAPI_CNXX_CNXX_WIRE_H
+#define _UAPI_CNXX_CNXX_WIRE_H
 
 #include <linux/types.h>
-#include <linux/connector.h>
 
 #define CN_IDX_CONNECTOR		0xffffffff
 #define CN_VAL_CONNECTOR		0xffffffff
@@ -47,4 +52,4 @@ struct cn_ctl_msg {
 	__u8 data[];
 };
 
-#endif /* _UAPI_CNXX_CONNECTOR_H */
+#endif /* _UAPI_CNXX_CNXX_WIRE_H */

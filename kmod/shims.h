@@ -1,13 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Declarations shared by the kernel shims of cnxx. Nothing here is
- * exported: modules use <linux/connector.h> and <cnxx/connector.h>.
+ * shims.h - declarations shared by the kernel shims of cnxx. Nothing here
+ * is exported: modules use <linux/connector.h> and <cnxx/cnxx_kernel.h>.
  */
-#ifndef CNXX_KMOD_H
-#define CNXX_KMOD_H
+#ifndef CNXX_SHIMS_H
+#define CNXX_SHIMS_H
 
 #include <linux/connector.h>
 #include <linux/types.h>
+#include <uapi/cnxx/cnxx_wire.h>
 
 #include "core/cnxx_abi.h"
 
@@ -18,8 +19,8 @@ extern struct cnxx_core *cnxx_core;
 int cnxx_netlink_init(unsigned int reply_timeout_ms);
 void cnxx_netlink_exit(void);
 /* Sends @msg and @len bytes after its header as one nlmsg; see api.c. */
-int cnxx_netlink_send(struct cn_msg *msg, u16 len, u32 portid, u32 group,
-		      gfp_t gfp, void *filter, void *filter_data);
+int cnxx_netlink_send(const struct cn_msg *msg, u16 len, u32 portid,
+		      u32 group, gfp_t gfp, void *filter, void *filter_data);
 extern const struct cnxx_core_ops cnxx_netlink_ops;
 
 /* procfs.c: /proc/net/connector, /proc/net/cnxx, /proc/net/cnxx_stats. */
@@ -35,4 +36,4 @@ static inline void cnxx_selftest_init(void) {}
 static inline void cnxx_selftest_exit(void) {}
 #endif
 
-#endif /* CNXX_KMOD_H */
+#endif /* CNXX_SHIMS_H */
