@@ -10,7 +10,6 @@
 #include <cerrno>
 #include <chrono>
 #include <condition_variable>
-#include <cstdarg>
 #include <cstdio>
 #include <cstdlib>
 #include <deque>
@@ -363,30 +362,6 @@ Workqueue& workqueue()
     return queue;
 }
 
-// --- log --------------------------------------------------------------------
-
-std::mutex log_mutex;
-std::vector<std::string>& log_store()
-{
-    static auto* lines = new std::vector<std::string>;
-    return *lines;
-}
-
-void record_log(cnxx_log_level level, const char* fmt, va_list args)
-{
-    char line[512];
-    std::vsnprintf(line, sizeof(line), fmt, args);
-    static const bool print = std::getenv("CNXX_TEST_LOG") != nullptr;
-    // Errors are bugs (failed assertions): always show them.
-    if (print || level == CNXX_LOG_ERR)
-        std::fprintf(stderr, "cnxx: %s", line);
-    std::lock_guard<std::mutex> lock(log_mutex);
-    auto& lines = log_store();
-    if (lines.size() >= 1024)
-        lines.erase(lines.begin());
-    lines.emplace_back(line);
-}
-
 thread_local task_struct current_task;
 
 // --- objects the platform hands out -----------------------------------------
@@ -608,22 +583,6 @@ void cnxx_pf_invoke(cnxx_callback_t cb, struct cn_msg* msg, struct netlink_skb_p
     cb(msg, sender);
 }
 
-void cnxx_pf_log(enum cnxx_log_level level, const char* fmt, ...)
-{
-    va_list args;
-    va_start(args, fmt);
-    record_log(level, fmt, args);
-    va_end(args);
-}
-
-void cnxx_pf_log_ratelimited(enum cnxx_log_level level, const char* fmt, ...)
-{
-    va_list args;
-    va_start(args, fmt);
-    record_log(level, fmt, args);
-    va_end(args);
-}
-
 } // extern "C"
 
 // --- test controls ----------------------------------------------------------
@@ -680,28 +639,6 @@ void rcu_barrier()
 int rcu_read_depth()
 {
     return rcu_depth;
-}
-
-std::vector<std::string> log_lines()
-{
-    std::lock_guard<std::mutex> lock(log_mutex);
-    return log_store();
-}
-
-void clear_log()
-{
-    std::lock_guard<std::mutex> lock(log_mutex);
-    log_store().clear();
-}
-
-bool log_contains(const std::string& text)
-{
-    std::lock_guard<std::mutex> lock(log_mutex);
-    for (const auto& line : log_store()) {
-        if (line.find(text) != std::string::npos)
-            return true;
-    }
-    return false;
 }
 
 } // namespace fake
