@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Fails when a build used a file from a Debian package that scripts/packages
-# does not name (nor pulls in through its dependencies, apt or the essential
-# set that every Debian root has). On a machine where packages accumulate,
-# such a file lets the build pass here and fail on a fresh one.
+# does not name. Assumed without naming: build-essential, apt and the
+# essential set that every Debian root has, with what they depend on. A
+# path through a symlink needs both packages named: the one that ships the
+# link (libmnl-dev's libmnl.so) and the one that ships the file it points
+# at (libmnl0). On a machine where packages accumulate, an unnamed package
+# lets the build pass here and fail on a fresh one.
 #
 #   scripts/audit-deps.sh [--without PKG | --expect-missing PKG]
 #
@@ -35,10 +38,10 @@ esac
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-# Accepted: the listed packages, apt and the essential set, with everything
-# they depend on.
+# Accepted: the listed packages, and build-essential, apt and the
+# essential set with everything they depend on.
 {
-	group_pkgs all | grep -vxF "${without:-/}"
+	echo build-essential
 	echo apt
 	dpkg-query -W -f='${Package} ${Essential}\n' | awk '$2 == "yes" { print $1 }'
 } | sort -u >"$work/roots"
@@ -46,7 +49,8 @@ trap 'rm -rf "$work"' EXIT
 apt-cache depends --recurse --no-recommends --no-suggests --no-conflicts \
 	--no-breaks --no-replaces --no-enhances $(cat "$work/roots") 2>/dev/null |
 	sed -nE 's/^([a-z0-9][a-z0-9.+-]*)$/\1/p; s/^ +(Pre)?Depends: <?([a-z0-9][a-z0-9.+-]*)>?$/\2/p' |
-	sed 's/:any$//' | cat - "$work/roots" | sort -u >"$work/accepted"
+	sed 's/:any$//' | cat - "$work/roots" >"$work/accepted"
+group_pkgs all | grep -vxF "${without:-/}" >>"$work/accepted" || true
 
 # Files the builds used that live under /usr (or /lib, /bin).
 dirs=()
@@ -67,23 +71,28 @@ sed -E 's/^[[:space:]]*#.*//; s/[[:space:]]#[^"'\'']*$//' \
 	PATH=/usr/sbin:/usr/bin:/sbin:/bin type -P "$word" || true
 done >"$work/programs"
 
-# Each file's owning packages, from dpkg's file lists in one pass: a file is
-# looked up by its name and its real path, with and without /usr (usr-merged
-# systems record /lib/... for /usr/lib/...).
+# Each file's owning packages, from dpkg's file lists in one pass: a path
+# and its real path are each looked up with and without /usr (usr-merged
+# systems record /lib/... for /usr/lib/...). owners: FILE, path|real, PKG.
 cat "$work/files" "$work/programs" | sort -u | while read -r f; do
 	real=$(readlink -f "$f" 2>/dev/null || echo "$f")
-	printf '%s\t%s\n' "$f" "$f" "$real" "$f" "${f#/usr}" "$f" "${real#/usr}" "$f"
+	printf '%s\t%s\t%s\n' "$f" "$f" path "${f#/usr}" "$f" path \
+		"$real" "$f" real "${real#/usr}" "$f" real
 done >"$work/variants"
-awk -F'\t' 'NR == FNR { want[$1] = want[$1] " " $2; next }
+awk -F'\t' 'NR == FNR { want[$1] = want[$1] " " $2 SUBSEP $3; next }
 	FNR == 1 { pkg = FILENAME; sub(/.*\//, "", pkg); sub(/\.list$/, "", pkg); sub(/:.*/, "", pkg) }
-	$0 in want { n = split(want[$0], o, " "); for (i = 1; i <= n; i++) print o[i] "\t" pkg }' \
-	"$work/variants" /var/lib/dpkg/info/*.list | sort -u >"$work/owners"
+	$0 in want {
+		n = split(want[$0], o, " ")
+		for (i = 1; i <= n; i++) { split(o[i], fk, SUBSEP); print fk[1] "\t" fk[2] "\t" pkg }
+	}' "$work/variants" /var/lib/dpkg/info/*.list | sort -u >"$work/owners"
 
 passed=0 failed=0
-# check_list KIND FILE: prints each path of FILE that no accepted package
-# owns, and appends the packages that do to $work/missing; fails if any.
+# check_list KIND FILE: prints each path of FILE whose link or real file
+# no accepted package owns, and appends their packages to $work/missing;
+# fails if any.
 check_list() {
 	local kind=$1 list=$2 f
+	: >"$work/missing"
 	while read -r f; do
 		[ -e "$f" ] || continue
 		case "$f" in /usr/include | /usr/lib | /usr/lib/*-linux-gnu | /usr/bin | /usr/sbin) continue ;; esac
@@ -91,19 +100,29 @@ check_list() {
 	done <"$list" >"$work/existing"
 	awk -F'\t' -v kind="$kind" -v missing="$work/missing" '
 		FILENAME == ARGV[1] { accepted[$1] = 1; next }
-		FILENAME == ARGV[2] { owners[$1] = owners[$1] " " $2; next }
-		!($1 in owners) {
+		FILENAME == ARGV[2] { owners[$1, $2] = owners[$1, $2] " " $3; owned[$1] = 1; next }
+		!($1 in owned) {
 			# directories are shared; a file from no package is not
 			if (!$2) { print "# " kind " " $1 " comes from no Debian package"; bad++ }
 			next
 		}
 		{
-			n = split(owners[$1], pkg, " ")
-			for (i = 1; i <= n; i++) if (pkg[i] in accepted) next
-			list = substr(owners[$1], 2)
-			print "# " kind " " $1 " is from package \047" list "\047, which scripts/packages does not list"
-			for (i = 1; i <= n; i++) print pkg[i] >>missing
-			bad++
+			for (side = 1; side <= 2; side++) {
+				what = side == 1 ? "path" : "real"
+				if (!(($1, what) in owners))
+					continue
+				# not a link: one set of owners, reported once
+				if (what == "real" && owners[$1, "real"] == owners[$1, "path"])
+					continue
+				n = split(owners[$1, what], pkg, " ")
+				ok = 0
+				for (i = 1; i <= n; i++) if (pkg[i] in accepted) ok = 1
+				if (ok)
+					continue
+				print "# " kind " " $1 (what == "real" ? " (its real file)" : "") " is from package \047" substr(owners[$1, what], 2) "\047, which scripts/packages does not list"
+				for (i = 1; i <= n; i++) print pkg[i] >>missing
+				bad++
+			}
 		}
 		END { exit bad > 0 }' "$work/accepted" "$work/owners" "$work/existing"
 }
