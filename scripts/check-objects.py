@@ -168,10 +168,7 @@ def check_debug(root, tap):
         undefined = run('nm', '-u', obj)
         if '__asan_' not in undefined and '__kasan_' not in undefined:
             missing.append(os.path.relpath(obj, root))
-    # Objects that touch no memory need no hook (new.cpp only forwards).
-    allowed = {'cxxrt/new.o'}
-    bad = [m for m in missing if m not in allowed]
-    tap.check('build_cxx_kasan_hooks', len(objs) > 0 and not bad,
+    tap.check('build_cxx_kasan_hooks', len(objs) > 0 and not missing,
               [f'{len(objs) - len(missing)} of {len(objs)} C++ objects call the KASAN hooks'] +
               [f'without: {m}' for m in missing])
 
