@@ -40,13 +40,15 @@ step() {
 	rc=$?
 	# A step that prints KTAP is a subtest: its version line comes first,
 	# then its name. Other output is the diagnostics of a leaf.
-	if head -n 1 /tmp/step.out | grep -q '^KTAP version'; then
-		echo "    $(head -n 1 /tmp/step.out)"
+	first=$(head -n 1 /tmp/step.out)
+	case "$first" in
+	"KTAP version"*)
+		echo "    $first"
 		echo "    # Subtest: $name"
 		sed '1d; s/^/    /' /tmp/step.out
-	else
-		sed 's/^/    /' /tmp/step.out
-	fi
+		;;
+	*) sed 's/^/    /' /tmp/step.out ;;
+	esac
 	if [ $rc -eq 0 ]; then
 		echo "ok $step_no $name"
 	else
