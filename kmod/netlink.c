@@ -6,11 +6,16 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/capability.h>
+#include <linux/export.h>
+#include <linux/mutex.h>
+#include <linux/rculist.h>
 #include <linux/netlink.h>
 #include <linux/skbuff.h>
 #include <net/net_namespace.h>
 #include <net/netlink.h>
 #include <net/sock.h>
+
+#include <cnxx/cnxx_kernel.h>
 
 #include "netlink_msg.h"
 #include "shims.h"
@@ -106,6 +111,50 @@ static int cnxx_netlink_bind(struct net *net, int group)
 }
 #endif
 
+#ifdef CNXX_HAVE_SEND_FILTER
+static LIST_HEAD(cnxx_release_hooks);
+static DEFINE_MUTEX(cnxx_release_hooks_lock);
+
+/* Netlink has unlinked @sk; its modules may now free what they keep. */
+static void cnxx_netlink_release(struct sock *sk, unsigned long *groups)
+{
+	struct cnxx_release_hook *hook;
+
+	rcu_read_lock();
+	list_for_each_entry_rcu(hook, &cnxx_release_hooks, node)
+		hook->release(sk, groups);
+	rcu_read_unlock();
+}
+
+int cnxx_register_release_hook(struct cnxx_release_hook *hook)
+{
+	mutex_lock(&cnxx_release_hooks_lock);
+	list_add_tail_rcu(&hook->node, &cnxx_release_hooks);
+	mutex_unlock(&cnxx_release_hooks_lock);
+	return 0;
+}
+
+void cnxx_unregister_release_hook(struct cnxx_release_hook *hook)
+{
+	mutex_lock(&cnxx_release_hooks_lock);
+	list_del_rcu(&hook->node);
+	mutex_unlock(&cnxx_release_hooks_lock);
+	synchronize_rcu();
+}
+#else
+/* Netlink before 6.6 tells nobody that a socket closes. */
+int cnxx_register_release_hook(struct cnxx_release_hook *hook)
+{
+	return -EOPNOTSUPP;
+}
+
+void cnxx_unregister_release_hook(struct cnxx_release_hook *hook)
+{
+}
+#endif
+EXPORT_SYMBOL_GPL(cnxx_register_release_hook);
+EXPORT_SYMBOL_GPL(cnxx_unregister_release_hook);
+
 int cnxx_netlink_init(unsigned int reply_timeout_ms)
 {
 	struct netlink_kernel_cfg cfg = {
@@ -114,6 +163,7 @@ int cnxx_netlink_init(unsigned int reply_timeout_ms)
 #ifdef CNXX_HAVE_SEND_FILTER
 		.flags = NL_CFG_F_NONROOT_RECV,
 		.bind = cnxx_netlink_bind,
+		.release = cnxx_netlink_release,
 #endif
 	};
 

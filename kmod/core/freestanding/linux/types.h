@@ -12,6 +12,7 @@
 typedef __UINT8_TYPE__ __u8;
 typedef __UINT16_TYPE__ __u16;
 typedef __UINT32_TYPE__ __u32;
+typedef __INT32_TYPE__ __s32;
 typedef unsigned long long __u64; /* as the kernel's int-ll64.h */
 
 #endif /* _LINUX_TYPES_H */
