@@ -111,12 +111,18 @@ static int cnxx_netlink_bind(struct net *net, int group)
 }
 #endif
 
+/* Netlink gained its release callback with the send filters (6.6). */
 #ifdef CNXX_HAVE_SEND_FILTER
+static const bool cnxx_netlink_has_release = true;
+#else
+static const bool cnxx_netlink_has_release;
+#endif
 static LIST_HEAD(cnxx_release_hooks);
 static DEFINE_MUTEX(cnxx_release_hooks_lock);
 
 /* Netlink has unlinked @sk; its modules may now free what they keep. */
-static void cnxx_netlink_release(struct sock *sk, unsigned long *groups)
+static void __maybe_unused cnxx_netlink_release(struct sock *sk,
+						unsigned long *groups)
 {
 	struct cnxx_release_hook *hook;
 
@@ -128,31 +134,24 @@ static void cnxx_netlink_release(struct sock *sk, unsigned long *groups)
 
 int cnxx_register_release_hook(struct cnxx_release_hook *hook)
 {
+	if (!cnxx_netlink_has_release)
+		return -EOPNOTSUPP;
 	mutex_lock(&cnxx_release_hooks_lock);
 	list_add_tail_rcu(&hook->node, &cnxx_release_hooks);
 	mutex_unlock(&cnxx_release_hooks_lock);
 	return 0;
 }
+EXPORT_SYMBOL_GPL(cnxx_register_release_hook);
 
 void cnxx_unregister_release_hook(struct cnxx_release_hook *hook)
 {
+	if (!cnxx_netlink_has_release)
+		return;
 	mutex_lock(&cnxx_release_hooks_lock);
 	list_del_rcu(&hook->node);
 	mutex_unlock(&cnxx_release_hooks_lock);
 	synchronize_rcu();
 }
-#else
-/* Netlink before 6.6 tells nobody that a socket closes. */
-int cnxx_register_release_hook(struct cnxx_release_hook *hook)
-{
-	return -EOPNOTSUPP;
-}
-
-void cnxx_unregister_release_hook(struct cnxx_release_hook *hook)
-{
-}
-#endif
-EXPORT_SYMBOL_GPL(cnxx_register_release_hook);
 EXPORT_SYMBOL_GPL(cnxx_unregister_release_hook);
 
 int cnxx_netlink_init(unsigned int reply_timeout_ms)

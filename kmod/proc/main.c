@@ -44,13 +44,16 @@ CNXX_PROC_SAME(event_data.comm.comm);
 CNXX_PROC_SAME(event_data.coredump.parent_tgid);
 CNXX_PROC_SAME(event_data.exit.exit_signal);
 CNXX_PROC_SAME(event_data.exit.parent_tgid);
-static_assert(PROC_EVENT_EXIT == CNXX_PROC_EVENT_EXIT &&
-	      PROC_EVENT_COMM == CNXX_PROC_EVENT_COMM &&
-	      PROC_EVENT_COREDUMP == CNXX_PROC_EVENT_COREDUMP &&
-	      PROC_CN_MCAST_IGNORE == CNXX_PROC_CN_MCAST_IGNORE);
+#define CNXX_PROC_SAME_VALUE(name) static_assert(CNXX_##name - name == 0)
+CNXX_PROC_SAME_VALUE(PROC_EVENT_FORK);
+CNXX_PROC_SAME_VALUE(PROC_EVENT_UID);
+CNXX_PROC_SAME_VALUE(PROC_EVENT_COMM);
+CNXX_PROC_SAME_VALUE(PROC_EVENT_COREDUMP);
+CNXX_PROC_SAME_VALUE(PROC_EVENT_EXIT);
+CNXX_PROC_SAME_VALUE(PROC_CN_MCAST_IGNORE);
 #ifdef CNXX_HAVE_SEND_FILTER
 static_assert(sizeof(struct proc_input) == sizeof(struct cnxx_proc_input));
-static_assert(PROC_EVENT_ALL == CNXX_PROC_EVENT_ALL);
+CNXX_PROC_SAME_VALUE(PROC_EVENT_ALL);
 #define CNXX_PROC_DIALECT CNXX_PROC_DIALECT_6_6
 #else
 #define CNXX_PROC_DIALECT CNXX_PROC_DIALECT_6_1
@@ -165,18 +168,15 @@ static u32 cnxx_proc_subscribe(struct sock *sk,
 			       const struct cnxx_proc_request *req, int *delta)
 {
 	struct cnxx_proc_sock *ps, *fresh;
-	u32 err;
+	u32 err = ENOMEM; /* positive: the ack carries it as cn_proc.c does */
 
 	fresh = READ_ONCE(sk->sk_user_data) ? NULL :
 		kzalloc(sizeof(*fresh), GFP_KERNEL);
 	spin_lock(&cnxx_proc_socks_lock);
 	ps = sk->sk_user_data;
-	if (!ps && !fresh) {
-		spin_unlock(&cnxx_proc_socks_lock);
-		return ENOMEM;
-	}
-	err = cnxx_proc_apply(req, ps ? &ps->sub : &fresh->sub, delta);
-	if (!ps && !err) {
+	if (ps || fresh)
+		err = cnxx_proc_apply(req, ps ? &ps->sub : &fresh->sub, delta);
+	if (!ps && fresh && !err) {
 		ps = fresh;
 		fresh = NULL;
 		ps->sk = sk;
