@@ -142,8 +142,9 @@ static bool cnxx_proc_take_dumper(struct task_struct *task)
  */
 static bool cnxx_proc_reaped_at_exit(struct task_struct *tsk)
 {
+	struct sighand_struct *sighand;
 	struct k_sigaction *act;
-	bool ignored;
+	bool ignored = false;
 
 	if (tsk->ptrace)
 		return false;
@@ -152,9 +153,13 @@ static bool cnxx_proc_reaped_at_exit(struct task_struct *tsk)
 	if (!thread_group_empty(tsk) || tsk->exit_signal != SIGCHLD)
 		return false;
 	rcu_read_lock();
-	act = &rcu_dereference(tsk->parent)->sighand->action[SIGCHLD - 1];
-	ignored = act->sa.sa_handler == SIG_IGN ||
-		  (act->sa.sa_flags & SA_NOCLDWAIT);
+	/* NULL if the parent is being released; then init adopts @tsk. */
+	sighand = rcu_dereference(rcu_dereference(tsk->parent)->sighand);
+	if (sighand) {
+		act = &sighand->action[SIGCHLD - 1];
+		ignored = act->sa.sa_handler == SIG_IGN ||
+			  (act->sa.sa_flags & SA_NOCLDWAIT);
+	}
 	rcu_read_unlock();
 	return ignored;
 }
@@ -209,10 +214,13 @@ static void cnxx_proc_find_tracepoint(struct tracepoint *tp, void *priv)
 
 /* ---- kretprobes ---- */
 
-static bool cnxx_proc_sent_nothing(struct kretprobe_instance *ri,
-				   struct pt_regs *regs)
+/*
+ * Whether a probed function that returns int failed; the upper half of
+ * the register is not part of an int.
+ */
+static bool cnxx_proc_failed(struct pt_regs *regs)
 {
-	return cnxx_proc_nobody_listens() || regs_return_value(regs) != 0;
+	return (int)regs_return_value(regs) != 0;
 }
 
 /* commit_creds(new): cn_proc.c sends uid and gid events after it. */
@@ -249,7 +257,7 @@ static int cnxx_proc_creds_return(struct kretprobe_instance *ri,
 	const struct cnxx_proc_creds *c = (void *)ri->data;
 	struct cnxx_proc_facts f = { 0 };
 
-	if (cnxx_proc_sent_nothing(ri, regs))
+	if (cnxx_proc_nobody_listens() || cnxx_proc_failed(regs))
 		return 0;
 	cnxx_proc_task_ids(&f, current);
 	if (c->uid_changed) {
@@ -273,7 +281,7 @@ static int cnxx_proc_setsid_return(struct kretprobe_instance *ri,
 {
 	struct cnxx_proc_facts f = { .what = PROC_EVENT_SID };
 
-	if (cnxx_proc_nobody_listens() || (long)regs_return_value(regs) <= 0)
+	if (cnxx_proc_nobody_listens() || (int)regs_return_value(regs) <= 0)
 		return 0;
 	cnxx_proc_task_ids(&f, current->group_leader);
 	cnxx_proc_emit(CNXX_PROC_SID, &f);
@@ -338,7 +346,7 @@ static int cnxx_proc_attach_return(struct kretprobe_instance *ri,
 	struct cnxx_proc_facts f = { .what = PROC_EVENT_PTRACE };
 	struct task_struct *tracee;
 
-	if (cnxx_proc_sent_nothing(ri, regs) ||
+	if (cnxx_proc_nobody_listens() || regs_return_value(regs) != 0 ||
 	    (call->request != PTRACE_ATTACH && call->request != PTRACE_SEIZE))
 		return 0;
 	f.peer_pid = current->pid;
@@ -371,7 +379,7 @@ static int cnxx_proc_detach_return(struct kretprobe_instance *ri,
 	struct cnxx_proc_facts f = { .what = PROC_EVENT_PTRACE };
 
 	/* sys_ptrace() holds @child until it returns. */
-	if (cnxx_proc_sent_nothing(ri, regs) || !child)
+	if (cnxx_proc_nobody_listens() || cnxx_proc_failed(regs) || !child)
 		return 0;
 	cnxx_proc_task_ids(&f, child);
 	cnxx_proc_emit(CNXX_PROC_PTRACE, &f);
