@@ -3,16 +3,15 @@
 
     check-objects.py FLAVOR MODULE_DIR
 
-MODULE_DIR is the built module tree (cnxx.ko, kmod/core/*.o, cxxrt/*.o).
-Prints KTAP, one case per check:
+MODULE_DIR is the built module tree (cnxx.ko, cnxx_proc.ko and their
+objects). Prints KTAP, one case per check and module:
   base (hardened kernel: IBT, retpolines, return thunks, ORC):
-    every C++ function of cnxx.ko is covered by ORC unwind entries,
+    every C++ function of the module is covered by ORC unwind entries,
     C++ functions have return sites (.return_sites) and indirect-call
     sites (.retpoline_sites), as objtool makes for C.
   debug (KASAN kernel):
     every C++ object that touches memory calls the KASAN hooks (__asan_*).
 """
-import glob
 import os
 import re
 import subprocess
@@ -23,14 +22,15 @@ def run(*cmd):
     return subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
 
 
-def cxx_objects(root):
-    objs = []
-    for src in glob.glob(os.path.join(root, 'kmod/core/**/*.cpp'), recursive=True) + \
-            glob.glob(os.path.join(root, 'cxxrt/*.cpp')):
-        obj = src[:-4] + '.o'
-        if os.path.exists(obj):
-            objs.append(obj)
-    return sorted(objs)
+# The modules with C++ objects.
+MODULES = ('cnxx', 'cnxx_proc')
+
+
+def cxx_objects(root, module):
+    """The objects of @module built from C++, as Kbuild's MODULE.mod lists them."""
+    with open(os.path.join(root, module + '.mod')) as f:
+        objs = [os.path.join(root, o) for o in f.read().split()]
+    return sorted(o for o in objs if os.path.exists(o[:-2] + '.cpp'))
 
 
 def defined_functions(obj):
@@ -95,27 +95,36 @@ def targets(ko, section, funcs, secsyms):
     return out
 
 
-def covered(funcs, names, points):
-    """Functions among @names with at least one point in their range.
+def span(funcs, name):
+    """(shndx, start, end) of @name, from its __pfx_ padding where the kernel
+    adds one (6.12 with call padding)."""
+    shndx, start, size = funcs[name]
+    end = start + max(size, 1)
+    pfx = funcs.get('__pfx_' + name)
+    if pfx and pfx[0] == shndx and pfx[1] < start:
+        start = pfx[1]
+    return shndx, start, end
 
-    The range starts at the function's __pfx_ padding where the kernel adds
-    one (6.12 with call padding): an ORC entry there covers a function whose
-    frame never changes.
-    """
+
+def covered(funcs, objects, points, inherit=False):
+    """Functions of @objects (lists of names, one per object) with a point
+    in their range. With @inherit, also those that a point earlier in the
+    same object covers: objtool writes an ORC entry only where the frame
+    changes, so a frameless function may share its neighbour's."""
     by_section = {}
     for shndx, off in points:
         by_section.setdefault(shndx, []).append(off)
     hit = set()
-    for name in names:
-        if name not in funcs:
+    for names in objects:
+        spans = {n: span(funcs, n) for n in names if n in funcs}
+        if not spans:
             continue
-        shndx, start, size = funcs[name]
-        end = start + max(size, 1)
-        pfx = funcs.get('__pfx_' + name)
-        if pfx and pfx[0] == shndx and pfx[1] < start:
-            start = pfx[1]
-        if any(start <= off < end for off in by_section.get(shndx, [])):
-            hit.add(name)
+        first = min(start for _, start, _ in spans.values())
+        for name, (shndx, start, end) in spans.items():
+            offs = by_section.get(shndx, [])
+            if any(start <= off < end for off in offs) or \
+                    (inherit and any(first <= off < start for off in offs)):
+                hit.add(name)
     return hit
 
 
@@ -136,39 +145,43 @@ class Tap:
         return all(ok for _, ok, _ in self.cases)
 
 
-def check_base(root, tap):
-    ko = os.path.join(root, 'cnxx.ko')
+def check_base(root, module, tap):
+    ko = os.path.join(root, module + '.ko')
     funcs, secsyms = symbols(ko)
-    cxx = set()
-    for obj in cxx_objects(root):
-        cxx |= defined_functions(obj)
-    cxx &= set(funcs)
-    tap.check('build_cxx_functions_found', len(cxx) > 0, [f'{len(cxx)} C++ functions in cnxx.ko'])
+    objects = [sorted(defined_functions(o) & set(funcs)) for o in cxx_objects(root, module)]
+    cxx = set().union(*objects)
+    tap.check(f'build_{module}_cxx_functions_found', len(cxx) > 0,
+              [f'{len(cxx)} C++ functions in {module}.ko'])
+    indirect = any('__x86_indirect_thunk' in run('nm', '-u', o) for o in cxx_objects(root, module))
     secs = set(sections(ko).values())
     for section, need, what in (
             ('.orc_unwind_ip', 'all', 'ORC entries'),
             ('.return_sites', 'some', 'return sites (return thunks)'),
-            ('.retpoline_sites', 'some', 'indirect-call sites (retpolines)')):
+            ('.retpoline_sites', 'some' if indirect else 'none', 'indirect-call sites (retpolines)')):
         present = section in secs
-        hit = covered(funcs, cxx, targets(ko, section, funcs, secsyms)) if present else set()
+        points = targets(ko, section, funcs, secsyms) if present else []
+        hit = covered(funcs, objects, points, inherit=need == 'all')
         notes = [f'{section}: {len(hit)} of {len(cxx)} C++ functions have {what}']
         if need == 'all':
             missing = sorted(cxx - hit)
             notes += [f'missing: {n}' for n in missing[:10]]
             ok = present and not missing
-        else:
+        elif need == 'some':
             ok = present and len(hit) > 0
-        tap.check('build_cxx' + section.replace('.', '_'), ok, notes)
+        else:
+            notes.append('the C++ code makes no indirect calls')
+            ok = True
+        tap.check(f'build_{module}_cxx' + section.replace('.', '_'), ok, notes)
 
 
-def check_debug(root, tap):
+def check_debug(root, module, tap):
     missing = []
-    objs = cxx_objects(root)
+    objs = cxx_objects(root, module)
     for obj in objs:
         undefined = run('nm', '-u', obj)
         if '__asan_' not in undefined and '__kasan_' not in undefined:
             missing.append(os.path.relpath(obj, root))
-    tap.check('build_cxx_kasan_hooks', len(objs) > 0 and not missing,
+    tap.check(f'build_{module}_cxx_kasan_hooks', len(objs) > 0 and not missing,
               [f'{len(objs) - len(missing)} of {len(objs)} C++ objects call the KASAN hooks'] +
               [f'without: {m}' for m in missing])
 
@@ -178,7 +191,8 @@ def main():
         print(__doc__, file=sys.stderr)
         return 2
     tap = Tap()
-    (check_base if sys.argv[1] == 'base' else check_debug)(sys.argv[2], tap)
+    for module in MODULES:
+        (check_base if sys.argv[1] == 'base' else check_debug)(sys.argv[2], module, tap)
     return 0 if tap.emit() else 1
 
 
