@@ -1,0 +1,11 @@
+# Process events alone: cnxx, then cnxx_proc.ko and the "proc" group of the
+# VM suite (the step the check and reliability jobs run), then the unload.
+. /cnxx/guest/lib.sh
+. /cnxx/guest/steps.sh
+
+steps() {
+	step load_cnxx load_cnxx
+	step proc_events proc_events
+	step unload_cnxx unload_cnxx
+}
+run_job steps
