@@ -267,13 +267,16 @@ static int cnxx_proc_creds_return(struct kretprobe_instance *ri,
 	return 0;
 }
 
-/* ksys_setsid(): an event for the new session's leader when it succeeds. */
+/*
+ * ksys_setsid(): an event for the new session's leader when it succeeds.
+ * It returns an int: the upper half of the register is not its sign.
+ */
 static int cnxx_proc_setsid_return(struct kretprobe_instance *ri,
 				   struct pt_regs *regs)
 {
 	struct cnxx_proc_facts f = { .what = PROC_EVENT_SID };
 
-	if (cnxx_proc_nobody_listens() || (long)regs_return_value(regs) <= 0)
+	if (cnxx_proc_nobody_listens() || (int)regs_return_value(regs) <= 0)
 		return 0;
 	cnxx_proc_task_ids(&f, current->group_leader);
 	cnxx_proc_emit(CNXX_PROC_SID, &f);
