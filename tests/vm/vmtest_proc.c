@@ -141,13 +141,15 @@ static const char *ev_str(const struct proc_event *ev)
  * events, cpu of this machine, a timestamp not in the future, and on a
  * socket that gets everything, per CPU, seq one more than the last and
  * (for events, stamped with preemption off) a timestamp not earlier.
- * 1: received, 0: nothing came, -1: a message is bad (reported).
+ * 1: received (a wrong cpu, timestamp or seq is reported, and the event
+ * still judged by its content), 0: nothing came, -1: not a process event
+ * (reported).
  */
 static int pe_recv(struct pe_sock *s, int ms, struct pe_msg *m)
 {
 	const struct cn_msg *cn;
 	uint32_t cpu;
-	int r, bad = 0;
+	int r;
 
 	r = rx_wait(s->fd, ms, s->name);
 	if (r <= 0)
@@ -164,35 +166,29 @@ static int pe_recv(struct pe_sock *s, int ms, struct pe_msg *m)
 		FAIL("%s: bad header: %s", s->name, rx_str());
 		return -1;
 	}
+	if (!m->ev.timestamp_ns || m->ev.timestamp_ns > now_ns())
+		FAIL("%s: %s: timestamp %llu, now %llu", s->name,
+		     ev_str(&m->ev), (unsigned long long)m->ev.timestamp_ns,
+		     (unsigned long long)now_ns());
 	cpu = m->ev.cpu;
 	if (cpu >= pe_ncpus || cpu >= PE_CPUS) {
 		FAIL("%s: %s on cpu %u of %u", s->name, ev_str(&m->ev), cpu,
 		     pe_ncpus);
-		return -1;
+		return 1;
 	}
-	if (!m->ev.timestamp_ns || m->ev.timestamp_ns > now_ns()) {
-		FAIL("%s: %s: timestamp %llu, now %llu", s->name,
-		     ev_str(&m->ev), (unsigned long long)m->ev.timestamp_ns,
-		     (unsigned long long)now_ns());
-		bad = 1;
-	}
-	if (s->all && s->seen[cpu] && cn->seq != s->seq[cpu] + 1) {
+	if (s->all && s->seen[cpu] && cn->seq != s->seq[cpu] + 1)
 		FAIL("%s: %s: seq %u on cpu %u after %u", s->name,
 		     ev_str(&m->ev), cn->seq, cpu, s->seq[cpu]);
-		bad = 1;
-	}
 	if (s->all && s->seen[cpu] && m->ev.what != PROC_EVENT_NONE &&
-	    m->ev.timestamp_ns < s->ts[cpu]) {
+	    m->ev.timestamp_ns < s->ts[cpu])
 		FAIL("%s: %s: timestamp %llu on cpu %u after %llu", s->name,
 		     ev_str(&m->ev), (unsigned long long)m->ev.timestamp_ns,
 		     cpu, (unsigned long long)s->ts[cpu]);
-		bad = 1;
-	}
 	s->seen[cpu] = 1;
 	s->seq[cpu] = cn->seq;
 	if (m->ev.what != PROC_EVENT_NONE)
 		s->ts[cpu] = m->ev.timestamp_ns;
-	return bad ? -1 : 1;
+	return 1;
 }
 
 /* Sends @len bytes to {CN_IDX_PROC, CN_VAL_PROC} with @seq and @ack. */
