@@ -32,7 +32,7 @@ cc_user() {
 }
 
 vm=$CNXX_ROOT/tests/vm
-cc_user "$out/vmtest" -I"$vm" "$vm"/vmtest*.c
+cc_user "$out/vmtest" -I"$vm" "$vm"/vmtest*.c -pthread
 cc_user "$out/nlfuzz" -I"$vm" "$vm"/nlfuzz*.c "$vm/cnxx_stressutil.c"
 cc_user "$out/cnstress" -I"$vm" "$vm"/cnstress*.c "$vm/cnxx_stressutil.c" -pthread
 cc_user "$out/cnunload" -I"$vm" "$vm/cnunload.c"

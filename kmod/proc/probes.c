@@ -275,7 +275,10 @@ static int cnxx_proc_creds_return(struct kretprobe_instance *ri,
 	return 0;
 }
 
-/* ksys_setsid(): an event for the new session's leader when it succeeds. */
+/*
+ * ksys_setsid(): an event for the new session's leader when it succeeds.
+ * It returns an int: the upper half of the register is not its sign.
+ */
 static int cnxx_proc_setsid_return(struct kretprobe_instance *ri,
 				   struct pt_regs *regs)
 {

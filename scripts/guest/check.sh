@@ -1,4 +1,5 @@
-# The VM part of `make check`: KUnit, the VM suite, the kernel's samples.
+# The VM part of `make check`: KUnit, the VM suite, the kernel's samples,
+# process events.
 . /cnxx/guest/lib.sh
 . /cnxx/guest/steps.sh
 

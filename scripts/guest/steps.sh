@@ -1,13 +1,14 @@
 # Steps shared by guest jobs (busybox sh). Source, do not run.
 
 # The steps the check and reliability jobs start with: cnxx, KUnit, the VM
-# suite, the kernel's samples.
+# suite, the kernel's samples, process events.
 common_steps() {
 	step load_cnxx load_cnxx
 	step kunit kunit_results /cnxx/cnxx_kunit.ko
 	step vm_suite vm_suite
 	step vm_after_unload /cnxx/vmtest post
 	step samples samples
+	step proc_events proc_events
 }
 
 load_cnxx() {
@@ -51,6 +52,26 @@ samples_run() {
 	ucon -s >/dev/null || return 1
 	delivered=$(awk '$2 == "14:1110" { print $4 }' /proc/net/cnxx)
 	expect_eq "messages delivered to cn_test" "$delivered" 10000
+}
+
+# ---------------------------------------------------------------------------
+# Process events: cnxx_proc.ko on the loaded cnxx, the "proc" group of the
+# VM suite (tests/vm/vmtest_proc.c), then an unload that leaves nothing.
+
+proc_events() {
+	insmod /cnxx/cnxx_proc.ko || return 1
+	/cnxx/vmtest proc
+	rc=$?
+	# (after the KTAP: its version line must come first)
+	dmesg | grep 'cnxx_proc: process events' | sed 's/^.*cnxx_proc: /# /'
+	grep -q '^cn_proc *1:1$' /proc/net/connector ||
+		{ echo "# cn_proc 1:1 missing from /proc/net/connector"; rc=1; }
+	rmmod cnxx_proc || { echo "# rmmod cnxx_proc failed"; return 1; }
+	[ ! -e /proc/net/cnxx_proc ] ||
+		{ echo "# /proc/net/cnxx_proc left behind"; rc=1; }
+	! grep -q '^cn_proc ' /proc/net/connector ||
+		{ echo "# cn_proc left in /proc/net/connector"; rc=1; }
+	return $rc
 }
 
 # ---------------------------------------------------------------------------

@@ -518,6 +518,89 @@ TEST(ProcStats, TruncatesLongKeys)
     EXPECT_EQ(std::string(stats[0].key), std::string(47, 'k'));
 }
 
+// /proc/net/cnxx_proc as kmod/proc/main.c prints it.
+static const char kProcStatus[]
+    = "Event     Hook                                Sent\n"
+      "fork      tracepoint:task_newtask             12\n"
+      "exec      tracepoint:sched_process_exec       3\n"
+      "ptrace    kretprobe:__x64_sys_ptrace,ptrace_request 0\n"
+      "coredump  -                                   - (no tracepoint)\n"
+      "listeners 2\n"
+      "probe_misses 0\n";
+
+TEST(ProcStatus, ParsesEventsListenersAndMisses)
+{
+    cnxx_proc_status st;
+
+    ASSERT_EQ(cnxx_parse_proc_status(kProcStatus, sizeof(kProcStatus) - 1, &st), 0);
+    ASSERT_EQ(st.n_sources, 4u);
+    EXPECT_STREQ(st.sources[0].event, "fork");
+    EXPECT_STREQ(st.sources[0].hook, "tracepoint:task_newtask");
+    EXPECT_TRUE(st.sources[0].available);
+    EXPECT_EQ(st.sources[0].sent, 12u);
+    EXPECT_STREQ(st.sources[2].hook, "kretprobe:__x64_sys_ptrace,ptrace_request");
+    EXPECT_FALSE(st.sources[3].available);
+    EXPECT_EQ(st.sources[3].sent, 0u);
+    EXPECT_EQ(st.listeners, 2);
+    EXPECT_EQ(st.probe_misses, 0u);
+
+    const cnxx_proc_source* exec = cnxx_proc_source_find(&st, "exec");
+    ASSERT_NE(exec, nullptr);
+    EXPECT_EQ(exec->sent, 3u);
+    EXPECT_EQ(cnxx_proc_source_find(&st, "comm"), nullptr);
+
+    // a count gone below zero must be seen as such
+    const std::string neg = "Event Hook Sent\nlisteners -1\nprobe_misses 5\n";
+    ASSERT_EQ(cnxx_parse_proc_status(neg.data(), neg.size(), &st), 0);
+    EXPECT_EQ(st.n_sources, 0u);
+    EXPECT_EQ(st.listeners, -1);
+    EXPECT_EQ(st.probe_misses, 5u);
+}
+
+TEST(ProcStatus, RejectsMalformedText)
+{
+    const std::string header = "Event Hook Sent\n";
+    const std::string tail = "listeners 0\nprobe_misses 0\n";
+    cnxx_proc_status st;
+
+    for (const std::string& text : {
+             std::string(""),
+             tail,                                   // no header
+             header + "listeners 0\n",               // no probe_misses
+             header + "probe_misses 0\n",            // no listeners
+             header + "fork tp 1 2\n" + tail,        // extra field
+             header + "fork tp\n" + tail,            // no count
+             header + "fork tp x\n" + tail,          // not a number
+             header + "fork - - no reason\n" + tail, // no parentheses
+             header + "fork tp - (why)\n" + tail,    // hook but no count
+             header + "listeners\nprobe_misses 0\n",
+             header + "listeners 1 2\nprobe_misses 0\n",
+             header + "listeners 0\nprobe_misses -1\n",
+         })
+        EXPECT_EQ(cnxx_parse_proc_status(text.data(), text.size(), &st), -EBADMSG) << text;
+
+    std::string many = header;
+    for (int i = 0; i <= CNXX_PROC_MAX_SOURCES; i++)
+        many += "e" + std::to_string(i) + " tp 0\n";
+    many += tail;
+    EXPECT_EQ(cnxx_parse_proc_status(many.data(), many.size(), &st), -E2BIG);
+}
+
+TEST(ProcStatus, ReadsTheFile)
+{
+    char path[] = "/tmp/cnxx-procstatus-XXXXXX";
+    int fd = mkstemp(path);
+    ASSERT_GE(fd, 0);
+    ASSERT_EQ(write(fd, kProcStatus, sizeof(kProcStatus) - 1), ssize_t(sizeof(kProcStatus) - 1));
+    close(fd);
+
+    cnxx_proc_status st;
+    EXPECT_EQ(cnxx_read_proc_status(path, &st), 0);
+    EXPECT_EQ(st.listeners, 2);
+    unlink(path);
+    EXPECT_EQ(cnxx_read_proc_status(path, &st), -ENOENT);
+}
+
 TEST(ReadFile, ReadsWholeFilesAndReportsErrno)
 {
     char path[] = "/tmp/cnxx-read-XXXXXX";

@@ -51,10 +51,15 @@ enum {
 	G_CNXX = 2,
 	G_NOTIFY = 4,
 	G_POST = 8,
+	G_PROC = 16,
 };
 
 /* Set by FAIL(): the running test failed. */
 extern int cur_fail;
+/* Set by SKIP(): why the running test does not apply here. */
+extern const char *cur_skip;
+
+#define SKIP(why)	(cur_skip = (why))
 /* The socket of tm_cmd(), closed between tests. */
 extern int cmd_fd;
 
@@ -68,6 +73,7 @@ extern union vm_buf rx, tx;
 extern size_t rx_len;
 
 #define __printf(a, b) __attribute__((format(printf, a, b)))
+#define __maybe_unused __attribute__((__unused__))
 
 void diag(const char *fmt, ...) __printf(1, 2);
 
@@ -169,5 +175,23 @@ void t_notify_invalid(void);
 void t_notify_unpriv(void);
 void t_notify_kernel(void);
 void t_after_unload(void);
+
+/* vmtest_proc.c: process events of cnxx_proc.ko. */
+void proc_setup(void);
+void t_proc_sources(void);
+void t_proc_fork(void);
+void t_proc_exec(void);
+void t_proc_exit(void);
+void t_proc_comm(void);
+void t_proc_ids(void);
+void t_proc_sid(void);
+void t_proc_ptrace(void);
+void t_proc_coredump(void);
+void t_proc_acks(void);
+void t_proc_unpriv_eperm(void);
+void t_proc_unpriv_listen(void);
+void t_proc_filter(void);
+void t_proc_listeners(void);
+void t_proc_quiet(void);
 
 #endif /* VMTEST_H */

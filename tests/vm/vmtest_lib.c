@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 int cur_fail;
+const char *cur_skip;
 int cmd_fd = -1;
 static uint32_t seq_next = 0x1000;
 

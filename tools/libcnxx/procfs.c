@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * The proc files: /proc/net/cnxx, /proc/net/connector, /proc/net/cnxx_stats.
+ * The proc files: /proc/net/cnxx, /proc/net/connector, /proc/net/cnxx_stats,
+ * /proc/net/cnxx_proc.
  */
 #include "internal.h"
 
@@ -287,6 +288,138 @@ int cnxx_read_stat(const char *path, const char *key, uint64_t *value)
 	free(stats);
 	free(text);
 	return err;
+}
+
+/* Takes the first field of [*s, *s + *n) and moves past it. */
+static bool cnxx_head_field(const char **s, size_t *n, struct cnxx_field *f)
+{
+	while (*n && cnxx_blank(**s)) {
+		(*s)++;
+		(*n)--;
+	}
+	f->s = *s;
+	while (*n && !cnxx_blank(**s)) {
+		(*s)++;
+		(*n)--;
+	}
+	f->n = *s - f->s;
+	return f->n != 0;
+}
+
+static bool cnxx_field_is(const struct cnxx_field *f, const char *word)
+{
+	return f->n == strlen(word) && !memcmp(f->s, word, f->n);
+}
+
+/* "EVENT HOOK SENT" or "EVENT - - (WHY)"; @s, @n: after EVENT. */
+static int cnxx_proc_source_line(const char *s, size_t n,
+				 struct cnxx_proc_source *src)
+{
+	struct cnxx_field hook, sent, rest;
+
+	if (!cnxx_head_field(&s, &n, &hook) || !cnxx_head_field(&s, &n, &sent))
+		return -EBADMSG;
+	cnxx_copy_trimmed(src->hook, sizeof(src->hook), hook.s, hook.n);
+	if (cnxx_field_is(&sent, "-")) {
+		/* the reason, in parentheses, may hold blanks */
+		if (!cnxx_field_is(&hook, "-") ||
+		    !cnxx_head_field(&s, &n, &rest) || rest.s[0] != '(' ||
+		    s[n - 1] != ')')
+			return -EBADMSG;
+		src->available = false;
+		return 0;
+	}
+	src->available = true;
+	if (cnxx_head_field(&s, &n, &rest))
+		return -EBADMSG;
+	return cnxx_uint(sent.s, sent.n, UINT64_MAX, &src->sent);
+}
+
+static int cnxx_int64(const struct cnxx_field *f, int64_t *out)
+{
+	bool neg = f->n && f->s[0] == '-';
+	uint64_t v;
+
+	if (cnxx_uint(f->s + neg, f->n - neg, (uint64_t)INT64_MAX, &v))
+		return -EBADMSG;
+	*out = neg ? -(int64_t)v : (int64_t)v;
+	return 0;
+}
+
+int cnxx_parse_proc_status(const char *text, size_t len,
+			   struct cnxx_proc_status *status)
+{
+	const char *p = text, *end = text + len, *line;
+	bool header = false, listeners = false, misses = false;
+	struct cnxx_field key, value, rest;
+	size_t n;
+	int ret;
+
+	memset(status, 0, sizeof(*status));
+	while ((line = cnxx_line(&p, end, &n))) {
+		if (!cnxx_head_field(&line, &n, &key))
+			continue;
+		if (!header) {
+			if (!cnxx_field_is(&key, "Event"))
+				return -EBADMSG;
+			header = true;
+			continue;
+		}
+		if (cnxx_field_is(&key, "listeners") ||
+		    cnxx_field_is(&key, "probe_misses")) {
+			if (!cnxx_head_field(&line, &n, &value) ||
+			    cnxx_head_field(&line, &n, &rest))
+				return -EBADMSG;
+			if (key.s[0] == 'l') {
+				ret = cnxx_int64(&value, &status->listeners);
+				listeners = true;
+			} else {
+				ret = cnxx_uint(value.s, value.n, UINT64_MAX,
+						&status->probe_misses);
+				misses = true;
+			}
+			if (ret)
+				return -EBADMSG;
+			continue;
+		}
+		if (status->n_sources == CNXX_PROC_MAX_SOURCES)
+			return -E2BIG;
+		cnxx_copy_trimmed(status->sources[status->n_sources].event,
+				  sizeof(status->sources[0].event), key.s,
+				  key.n);
+		ret = cnxx_proc_source_line(line, n,
+					    &status->sources[status->n_sources]);
+		if (ret)
+			return ret;
+		status->n_sources++;
+	}
+	return header && listeners && misses ? 0 : -EBADMSG;
+}
+
+int cnxx_read_proc_status(const char *path, struct cnxx_proc_status *status)
+{
+	size_t len;
+	char *text;
+	int err;
+
+	err = cnxx_read_file(path, &text, &len);
+	if (err)
+		return err;
+	err = cnxx_parse_proc_status(text, len, status);
+	free(text);
+	return err;
+}
+
+const struct cnxx_proc_source *
+cnxx_proc_source_find(const struct cnxx_proc_status *status,
+		      const char *event)
+{
+	size_t i;
+
+	for (i = 0; i < status->n_sources; i++)
+		if (!strcmp(status->sources[i].event, event))
+			return &status->sources[i];
+	return NULL;
 }
 
 int cnxx_read_file(const char *path, char **text, size_t *len)

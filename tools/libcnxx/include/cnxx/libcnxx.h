@@ -358,6 +358,58 @@ int cnxx_stat_get(const struct cnxx_stat *stats, size_t count,
  */
 int cnxx_read_stat(const char *path, const char *key, uint64_t *value);
 
+/* The status file of cnxx_proc.ko (process events). */
+#define CNXX_PROC_STATUS_PATH "/proc/net/cnxx_proc"
+
+/* Room for the event kinds of one status file. */
+#define CNXX_PROC_MAX_SOURCES 16
+
+/* One event line of CNXX_PROC_STATUS_PATH. */
+struct cnxx_proc_source {
+	char event[16];		/* "fork", "exit", ... */
+	char hook[64];		/* "tracepoint:task_newtask"; "-" if missing */
+	bool available;		/* false: this kernel does not give the event */
+	uint64_t sent;		/* events sent; 0 when not available */
+};
+
+/* The whole of CNXX_PROC_STATUS_PATH. */
+struct cnxx_proc_status {
+	struct cnxx_proc_source sources[CNXX_PROC_MAX_SOURCES];
+	size_t n_sources;
+	int64_t listeners;	/* signed: a count gone wrong shows as such */
+	uint64_t probe_misses;
+};
+
+/*
+ * cnxx_parse_proc_status() - parse the text of CNXX_PROC_STATUS_PATH
+ *
+ * A header line "Event Hook Sent", one line per event kind
+ * "EVENT HOOK SENT" or "EVENT - - (WHY)" for a kind the kernel does not
+ * give, then "listeners N" and "probe_misses N", both required.
+ *
+ * Return: 0, -EBADMSG for a malformed or missing line, -E2BIG for more
+ * than CNXX_PROC_MAX_SOURCES event lines.
+ */
+int cnxx_parse_proc_status(const char *text, size_t len,
+			   struct cnxx_proc_status *status);
+
+/*
+ * cnxx_read_proc_status() - read and parse a status file such as
+ * CNXX_PROC_STATUS_PATH
+ *
+ * Return: as cnxx_parse_proc_status(), or as cnxx_read_file() (-ENOENT:
+ * cnxx_proc.ko is not loaded).
+ */
+int cnxx_read_proc_status(const char *path, struct cnxx_proc_status *status);
+
+/*
+ * cnxx_proc_source_find() - the line of event @event in @status
+ * Return: it, or NULL.
+ */
+const struct cnxx_proc_source *
+cnxx_proc_source_find(const struct cnxx_proc_status *status,
+		      const char *event);
+
 /*
  * cnxx_read_file() - read a whole (proc) file
  * @text: receives a malloc()ed, NUL-terminated buffer; free() it
