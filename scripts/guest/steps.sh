@@ -56,7 +56,7 @@ samples_run() {
 
 # ---------------------------------------------------------------------------
 # Process events: cnxx_proc.ko on the loaded cnxx, the "proc" group of the
-# VM suite (tests/vm/vmtest_proc.c), then an unload that leaves nothing.
+# VM suite (tests/vm/vmtest_proc*.c), then an unload that leaves nothing.
 
 proc_events() {
 	insmod /cnxx/cnxx_proc.ko || return 1

@@ -14,7 +14,7 @@
  *                send_mult validation, /proc/net/cnxx*
  *         notify registration notifications
  *         post   run after "rmmod cnxx_testmod": nothing is left behind
- *         proc   process events of cnxx_proc.ko (vmtest_proc.c)
+ *         proc   process events of cnxx_proc.ko (vmtest_proc*.c)
  * Output is KTAP version 1, one top-level test per scenario; the exit
  * status is 0 only if every selected test passed. Run as root, with
  * cnxx.ko and cnxx_testmod.ko loaded (see README).

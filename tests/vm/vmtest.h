@@ -176,7 +176,12 @@ void t_notify_unpriv(void);
 void t_notify_kernel(void);
 void t_after_unload(void);
 
-/* vmtest_proc.c: process events of cnxx_proc.ko. */
+/*
+ * Process events of cnxx_proc.ko: vmtest_proc_lib.c (proc_setup() and
+ * what the cases share, vmtest_proc.h), vmtest_proc_life.c (fork, exec,
+ * exit, coredump), vmtest_proc_change.c (comm, ids, sid, ptrace),
+ * vmtest_proc_sub.c (sources, acks, privileges, filters, listeners, quiet).
+ */
 void proc_setup(void);
 void t_proc_sources(void);
 void t_proc_fork(void);
