@@ -54,6 +54,7 @@ make -s -C "$kdir" M="$stage/samples" KBUILD_EXTRA_SYMBOLS="$stage/src/Module.sy
 cp "$stage"/src/cnxx.ko "$stage"/src/kunit/*.ko "$stage"/src/tests/vm/*.ko "$stage"/src/tools/bench/*.ko \
 	"$stage"/samples/cn_test.ko "$stage/root/cnxx/"
 cp "$kdir/drivers/connector/cn.ko" "$stage/root/cnxx/"
+cp "$stage"/src/cnxx_proc.ko "$stage/root/cnxx/"
 cp "$CNXX_ROOT"/scripts/guest/*.sh "$stage/root/cnxx/guest/"
 install -m 0755 "$CNXX_ROOT/scripts/guest/init" "$stage/root/init"
 cp /bin/busybox "$stage/root/bin/busybox"
