@@ -59,16 +59,18 @@ stress:
 install: module tools
 	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_DIR=extra modules_install
 	depmod -a $(KVER)
-	install -D -m 0644 include/uapi/cnxx/cnxx_wire.h $(DESTDIR)$(PREFIX)/include/cnxx/cnxx_wire.h
+	install -D -m 0644 -t $(DESTDIR)$(PREFIX)/include/cnxx include/uapi/cnxx/cnxx_wire.h \
+		include/uapi/cnxx/cnxx_proc.h
 	install -D -m 0644 -t $(DESTDIR)$(PREFIX)/include/cnxx tools/libcnxx/include/cnxx/libcnxx.h \
 		tools/libcnxx/include/cnxx/libcnxx.hpp
 	install -D -m 0644 $(BUILD)/tools/tools/libcnxx.a $(DESTDIR)$(PREFIX)/lib/libcnxx.a
 	install -D -m 0755 $(BUILD)/tools/tools/cnctl $(DESTDIR)$(PREFIX)/bin/cnctl
 
 uninstall:
-	rm -f /lib/modules/$(KVER)/extra/cnxx.ko
+	rm -f /lib/modules/$(KVER)/extra/cnxx.ko /lib/modules/$(KVER)/extra/cnxx_proc.ko
 	-depmod -a $(KVER)
 	rm -f $(DESTDIR)$(PREFIX)/include/cnxx/cnxx_wire.h \
+		$(DESTDIR)$(PREFIX)/include/cnxx/cnxx_proc.h \
 		$(DESTDIR)$(PREFIX)/include/cnxx/libcnxx.h \
 		$(DESTDIR)$(PREFIX)/include/cnxx/libcnxx.hpp \
 		$(DESTDIR)$(PREFIX)/lib/libcnxx.a $(DESTDIR)$(PREFIX)/bin/cnctl
