@@ -551,10 +551,14 @@ int cmd_proc(const ProcOpts& o)
         return usage_error(events.error);
     if (!open_socket(sock))
         return kExitFail;
-    int err = sock.proc_listen(events.value, kAckMs);
+    cnxx_proc_filtering filtering = CNXX_PROC_FILTER_KERNEL;
+    int err = sock.proc_listen(events.value, kAckMs, &filtering);
     if (err)
         return failure("cannot subscribe to process events: "
             + explain(err, { Op::ProcListen, { CN_IDX_PROC, CN_VAL_PROC }, CN_IDX_PROC }));
+    if (filtering == CNXX_PROC_FILTER_USER)
+        std::cerr << "cnctl: this kernel has no process event filters (before 6.6): "
+                     "--events is applied here\n";
 
     catch_signals();
     Deadline deadline(o.timeout);
