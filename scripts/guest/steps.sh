@@ -300,7 +300,12 @@ proc_spawn() {
 	i=0
 	while ! proc_listening 0; do
 		i=$((i + 1))
-		[ $i -le 100 ] || { echo "# cnctl proc did not subscribe"; cat "$out.err"; kill $cnctl_pid; return 1; }
+		if [ $i -gt 100 ]; then
+			echo "# cnctl proc did not subscribe"
+			sed 's/^/# /' "$out.err"
+			kill $cnctl_pid
+			return 1
+		fi
 		sleep 0.1
 	done
 	# the count goes up before the answer: let cnctl finish subscribing
@@ -327,6 +332,8 @@ proc_expect() {
 	return 1
 }
 
+# cnctl proc refuses without cnxx_proc.ko, and with it prints a spawned
+# child's events: filtered JSON lines, and a text line.
 proc_cnctl() {
 	rc=0
 	# without the module cnxx refuses the subscription
