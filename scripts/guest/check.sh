@@ -6,6 +6,7 @@
 steps() {
 	common_steps
 	step bench_smoke bench_smoke
+	step proc_cnctl proc_cnctl
 	step unload_self_removed unload_self_removed
 	step unload_slow_reader unload_slow_reader
 	step unload_cnxx unload_cnxx

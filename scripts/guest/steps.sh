@@ -296,3 +296,97 @@ expect_kasan() {
 expect_lockdep() {
 	expect_report lockdep lockdep 'possible circular locking dependency detected'
 }
+
+# ---------------------------------------------------------------------------
+# Process events (cnxx_proc.ko) as 'cnctl proc' shows them. cnxx must be
+# loaded.
+
+# proc_listening N: whether /proc/net/cnxx_proc counts more than N
+# listeners. Builtins only: a subshell would be a process event itself.
+proc_listening() {
+	while read -r key value; do
+		[ "$key" = listeners ] && [ "$value" -gt "$1" ] && return 0
+	done </proc/net/cnxx_proc
+	return 1
+}
+
+# proc_spawn OUT ARGS...: runs 'cnctl proc ARGS' into OUT; once it listens,
+# spawns a child that exits with status 3 (its pid in $proc_child), then
+# spawns 'true' until cnctl has its --count. Returns cnctl's status.
+proc_spawn() {
+	out=$1
+	shift
+	cnctl proc "$@" >"$out" 2>"$out.err" &
+	cnctl_pid=$!
+	i=0
+	while ! proc_listening 0; do
+		i=$((i + 1))
+		if [ $i -gt 100 ]; then
+			echo "# cnctl proc did not subscribe"
+			sed 's/^/# /' "$out.err"
+			kill $cnctl_pid
+			return 1
+		fi
+		sleep 0.1
+	done
+	# the count goes up before the answer: let cnctl finish subscribing
+	sleep 1
+	sh -c 'exit 3' &
+	proc_child=$!
+	wait $proc_child
+	i=0
+	while kill -0 $cnctl_pid 2>/dev/null && [ $i -lt 200 ]; do
+		/bin/busybox true
+		i=$((i + 1))
+	done
+	wait $cnctl_pid
+	st=$?
+	sed 's/^/# /' "$out" "$out.err"
+	proc_listening 0 && { echo "# cnctl proc left a listener behind"; return 1; }
+	return $st
+}
+
+# proc_expect OUT PATTERN WHAT: OUT has a line matching PATTERN (grep -E).
+proc_expect() {
+	grep -Eq -- "$2" "$1" && return 0
+	echo "# no $3 in $1"
+	return 1
+}
+
+# cnctl proc refuses without cnxx_proc.ko, and with it prints a spawned
+# child's events: filtered JSON lines, and a text line.
+proc_cnctl() {
+	rc=0
+	# without the module cnxx refuses the subscription
+	cnctl proc --count 1 --timeout 10 >/tmp/proc.none 2>&1
+	st=$?
+	sed 's/^/# /' /tmp/proc.none
+	[ $st -eq 1 ] && grep -q "cnxx_proc is not loaded" /tmp/proc.none ||
+		{ echo "# without cnxx_proc: exit $st"; rc=1; }
+
+	insmod /cnxx/cnxx_proc.ko || return 1
+	# a filter (the kernel's on 6.6+, cnctl's on 6.1), JSON lines
+	proc_spawn /tmp/proc.json --events fork,exec,exit --count 12 --json --timeout 60 || rc=1
+	c=$proc_child
+	expect_eq "JSON lines" "$(grep -c '^{"time":"[^"]*","cpu":[0-9]*,"timestamp_ns":[0-9]*,"event":"' /tmp/proc.json)" 12 || rc=1
+	expect_eq "events other than fork, exec, exit" \
+		"$(grep -Ecv '"event":"(fork|exec|exit)"' /tmp/proc.json)" 0 || rc=1
+	proc_expect /tmp/proc.json "\"event\":\"fork\",\"parent_pid\":[0-9]+,\"parent_tgid\":[0-9]+,\"child_pid\":$c,\"child_tgid\":$c}" "fork of $c" || rc=1
+	proc_expect /tmp/proc.json "\"event\":\"exec\",\"process_pid\":$c,\"process_tgid\":$c}" "exec of $c" || rc=1
+	proc_expect /tmp/proc.json "\"event\":\"exit\",\"process_pid\":$c,\"process_tgid\":$c,\"exit_code\":768,\"exit_signal\":17,\"parent_pid\":[0-9]+,\"parent_tgid\":[0-9]+,\"exit_status\":3}" "exit of $c" || rc=1
+	# the filter is the kernel's from 6.6 on, cnctl's before
+	case "$(uname -r)" in
+	6.1.*) want=1 ;;
+	*) want=0 ;;
+	esac
+	expect_eq "notes on filtering in cnctl" "$(grep -c 'applied here' /tmp/proc.json.err)" $want || rc=1
+
+	# text; only non-zero exits: the child's is the one
+	proc_spawn /tmp/proc.txt --events nonzero-exit --count 1 --timeout 60 || rc=1
+	c=$proc_child
+	proc_expect /tmp/proc.txt "^[-0-9T:.]+ cpu=[0-9]+ ts=[0-9]+\.[0-9]{9} exit $c/$c code 0x300 \(exit 3\) signal 17 parent [0-9]+/[0-9]+$" "exit line of $c" || rc=1
+
+	grep -E '^(fork|exec|exit) ' /proc/net/cnxx_proc | sed 's/^/# /'
+	rmmod cnxx_proc || rc=1
+	return $rc
+}

@@ -34,7 +34,7 @@ expect() {
 
 expect 0 '^cnctl [0-9]' --version
 expect 0 'Usage' --help
-for cmd in send listen request watch list; do
+for cmd in send listen request watch list proc; do
 	expect 0 'Usage' $cmd --help
 done
 
@@ -59,6 +59,11 @@ expect 2 'end before start' watch 19-10 1 --group 14
 expect 2 'empty range' watch 1 5+0 --group 14
 expect 2 'group' watch 1 1
 expect 2 'groups start at 1' watch 1 1 --group 0
+expect 2 "unknown event 'forks' in 'exec,forks'" proc --events exec,forks
+expect 2 "empty event name" proc --events fork,
+expect 2 'count' proc --count 0
+expect 2 'timeout' proc --timeout x
+expect 0 'proc +print process events' --help
 
 # list, from fake proc directories
 expect 0 'cn_test +14:1110 +14 +3 +0 +0' list --proc "$fixtures/cnxx"

@@ -241,6 +241,13 @@ TEST(Explain, NamesAndMeanings)
         "'modprobe cnxx' or 'insmod cnxx.ko'");
     EXPECT_EQ(cnctl::explain(-ENOBUFS, { Op::Receive }),
         "ENOBUFS: the receive queue overflowed: messages were lost");
+    EXPECT_EQ(cnctl::explain(-EPERM, { Op::ProcListen, { 1, 1 }, 1 }),
+        "EPERM: process events need CAP_NET_ADMIN on this kernel (root; before 6.6)");
+    EXPECT_EQ(cnctl::explain(-ENODEV, { Op::ProcListen, { 1, 1 }, 1 }),
+        "ENODEV: cnxx_proc is not loaded: load it with 'insmod cnxx_proc.ko'");
+    EXPECT_EQ(cnctl::explain(-ETIMEDOUT, { Op::ProcListen, { 1, 1 }, 1 }),
+        "ETIMEDOUT: no answer from the process-events connector 1:1: is cnxx_proc.ko (or the "
+        "kernel's cn_proc) loaded?");
     EXPECT_EQ(cnctl::explain(-EIO, { Op::Send, id }), "EIO: Input/output error");
     EXPECT_EQ(cnctl::explain(-4000, { Op::Send, id }).rfind("error 4000: ", 0), 0u);
 }
@@ -295,6 +302,168 @@ TEST(Format, RecordJson)
     j = nlohmann::json::parse(cnctl::record_json("T", 0, 5, rec));
     EXPECT_EQ(j["hex"], "c3a9");
     EXPECT_FALSE(j.contains("text"));
+}
+
+TEST(ParseEvents, NamesAndErrors)
+{
+    EXPECT_EQ(cnctl::parse_events("fork,exit").value,
+        uint32_t(CNXX_PROC_EVENT_FORK | CNXX_PROC_EVENT_EXIT));
+    EXPECT_EQ(cnctl::parse_events("all").value, uint32_t(CNXX_PROC_EVENT_ALL));
+    EXPECT_EQ(cnctl::parse_events("nonzero-exit").value, uint32_t(CNXX_PROC_EVENT_NONZERO_EXIT));
+
+    const std::string names = "expected fork, exec, uid, gid, sid, ptrace, comm, nonzero-exit, "
+                              "coredump, exit or all, comma-separated";
+    EXPECT_EQ(cnctl::parse_events("fork,bogus,exec").error,
+        "unknown event 'bogus' in 'fork,bogus,exec': " + names);
+    EXPECT_EQ(
+        cnctl::parse_events("fork,,exec").error, "empty event name in 'fork,,exec': " + names);
+    EXPECT_EQ(cnctl::parse_events("").error, "empty event name in '': " + names);
+}
+
+/* An event as the kernel sends it: cpu 1, 12.5 s after boot. */
+cnxx_proc_event proc_event(uint32_t what)
+{
+    cnxx_proc_event ev{};
+
+    ev.what = what;
+    ev.cpu = 1;
+    ev.timestamp_ns = 12500000000ull;
+    return ev;
+}
+
+TEST(Format, ProcEventLines)
+{
+    cnxx_proc_event ev = proc_event(CNXX_PROC_EVENT_FORK);
+    ev.event_data.fork = { 1, 1, 42, 42 };
+    EXPECT_EQ(
+        cnctl::proc_event_line("T", ev), "T cpu=1 ts=12.500000000 fork parent 1/1 child 42/42");
+
+    ev = proc_event(CNXX_PROC_EVENT_EXEC);
+    ev.timestamp_ns = 7;
+    ev.event_data.exec = { 43, 42 };
+    EXPECT_EQ(cnctl::proc_event_line("T", ev), "T cpu=1 ts=0.000000007 exec 43/42");
+
+    ev = proc_event(CNXX_PROC_EVENT_UID);
+    ev.event_data.id = { 42, 42, 0, 1000 };
+    EXPECT_EQ(
+        cnctl::proc_event_line("T", ev), "T cpu=1 ts=12.500000000 uid 42/42 ruid 0 euid 1000");
+    ev.what = CNXX_PROC_EVENT_GID;
+    EXPECT_EQ(
+        cnctl::proc_event_line("T", ev), "T cpu=1 ts=12.500000000 gid 42/42 rgid 0 egid 1000");
+
+    ev = proc_event(CNXX_PROC_EVENT_SID);
+    ev.event_data.sid = { 42, 42 };
+    EXPECT_EQ(cnctl::proc_event_line("T", ev), "T cpu=1 ts=12.500000000 sid 42/42");
+
+    ev = proc_event(CNXX_PROC_EVENT_PTRACE);
+    ev.event_data.ptrace = { 42, 42, 7, 7 };
+    EXPECT_EQ(
+        cnctl::proc_event_line("T", ev), "T cpu=1 ts=12.500000000 ptrace 42/42 attach tracer 7/7");
+    ev.event_data.ptrace = { 42, 42, 0, 0 };
+    EXPECT_EQ(cnctl::proc_event_line("T", ev), "T cpu=1 ts=12.500000000 ptrace 42/42 detach");
+
+    ev = proc_event(CNXX_PROC_EVENT_COMM);
+    ev.event_data.comm.process_pid = 42;
+    ev.event_data.comm.process_tgid = 42;
+    strcpy(ev.event_data.comm.comm, "name");
+    EXPECT_EQ(cnctl::proc_event_line("T", ev), "T cpu=1 ts=12.500000000 comm 42/42 \"name\"");
+    /* any byte but NUL, and all 16 when the sender put no NUL */
+    const std::string raw = std::string("a\"b\\c\n\xff") + "0123456789";
+    memcpy(ev.event_data.comm.comm, raw.data(), 16);
+    EXPECT_EQ(cnctl::proc_event_line("T", ev),
+        "T cpu=1 ts=12.500000000 comm 42/42 \"a\\\"b\\\\c\\x0a\\xff012345678\"");
+
+    ev = proc_event(CNXX_PROC_EVENT_COREDUMP);
+    ev.event_data.coredump = { 42, 42, 1, 1 };
+    EXPECT_EQ(cnctl::proc_event_line("T", ev), "T cpu=1 ts=12.500000000 coredump 42/42 parent 1/1");
+
+    ev = proc_event(CNXX_PROC_EVENT_EXIT);
+    ev.event_data.exit = { 42, 42, 0x300, 17, 1, 1 };
+    EXPECT_EQ(cnctl::proc_event_line("T", ev),
+        "T cpu=1 ts=12.500000000 exit 42/42 code 0x300 (exit 3) signal 17 parent 1/1");
+    ev.event_data.exit = { 43, 42, 9, uint32_t(-1), 1, 1 };
+    EXPECT_EQ(cnctl::proc_event_line("T", ev),
+        "T cpu=1 ts=12.500000000 exit 43/42 code 0x9 (killed by signal 9) signal -1 parent 1/1");
+    ev.event_data.exit.exit_code = 0x86;
+    EXPECT_EQ(cnctl::proc_event_line("T", ev),
+        "T cpu=1 ts=12.500000000 exit 43/42 code 0x86 (killed by signal 6, core dumped) "
+        "signal -1 parent 1/1");
+
+    ev = proc_event(CNXX_PROC_EVENT_NONE);
+    ev.event_data.ack.err = EPERM;
+    EXPECT_EQ(cnctl::proc_event_line("T", ev), "T cpu=1 ts=12.500000000 none err 1");
+    ev = proc_event(0x8);
+    EXPECT_EQ(cnctl::proc_event_line("T", ev), "T cpu=1 ts=12.500000000 unknown what 0x8");
+}
+
+TEST(Format, ProcEventJson)
+{
+    using nlohmann::json;
+    cnxx_proc_event ev = proc_event(CNXX_PROC_EVENT_FORK);
+    ev.event_data.fork = { 1, 2, 42, 43 };
+    EXPECT_EQ(json::parse(cnctl::proc_event_json("T", ev)),
+        json::parse(R"({"time":"T","cpu":1,"timestamp_ns":12500000000,"event":"fork",
+            "parent_pid":1,"parent_tgid":2,"child_pid":42,"child_tgid":43})"));
+    /* one line, keys in the wire order */
+    EXPECT_EQ(cnctl::proc_event_json("T", ev).rfind(
+                  R"({"time":"T","cpu":1,"timestamp_ns":12500000000,"event":"fork",)", 0),
+        0u);
+
+    ev = proc_event(CNXX_PROC_EVENT_EXEC);
+    ev.event_data.exec = { 42, 43 };
+    auto j = json::parse(cnctl::proc_event_json("T", ev));
+    EXPECT_EQ(j["event"], "exec");
+    EXPECT_EQ(j["process_pid"], 42);
+    EXPECT_EQ(j["process_tgid"], 43);
+
+    ev = proc_event(CNXX_PROC_EVENT_UID);
+    ev.event_data.id = { 42, 43, 0, 1000 };
+    j = json::parse(cnctl::proc_event_json("T", ev));
+    EXPECT_EQ(j["ruid"], 0);
+    EXPECT_EQ(j["euid"], 1000);
+    ev.what = CNXX_PROC_EVENT_GID;
+    j = json::parse(cnctl::proc_event_json("T", ev));
+    EXPECT_EQ(j["event"], "gid");
+    EXPECT_EQ(j["rgid"], 0);
+    EXPECT_EQ(j["egid"], 1000);
+    EXPECT_FALSE(j.contains("euid"));
+
+    ev = proc_event(CNXX_PROC_EVENT_PTRACE);
+    ev.event_data.ptrace = { 42, 43, 7, 8 };
+    j = json::parse(cnctl::proc_event_json("T", ev));
+    EXPECT_EQ(j["tracer_pid"], 7);
+    EXPECT_EQ(j["tracer_tgid"], 8);
+
+    ev = proc_event(CNXX_PROC_EVENT_COMM);
+    ev.event_data.comm.process_pid = 42;
+    memcpy(ev.event_data.comm.comm, "a\"b\xff", 5);
+    j = json::parse(cnctl::proc_event_json("T", ev));
+    EXPECT_EQ(j["comm"], "a\"b\xef\xbf\xbd"); /* invalid UTF-8 replaced */
+
+    ev = proc_event(CNXX_PROC_EVENT_COREDUMP);
+    ev.event_data.coredump = { 42, 43, 1, 2 };
+    j = json::parse(cnctl::proc_event_json("T", ev));
+    EXPECT_EQ(j["event"], "coredump");
+    EXPECT_EQ(j["parent_tgid"], 2);
+
+    ev = proc_event(CNXX_PROC_EVENT_EXIT);
+    ev.event_data.exit = { 42, 43, 0x300, 17, 1, 2 };
+    EXPECT_EQ(json::parse(cnctl::proc_event_json("T", ev)),
+        json::parse(R"({"time":"T","cpu":1,"timestamp_ns":12500000000,"event":"exit",
+            "process_pid":42,"process_tgid":43,"exit_code":768,"exit_signal":17,
+            "parent_pid":1,"parent_tgid":2,"exit_status":3})"));
+    ev.event_data.exit.exit_code = 0x86;
+    ev.event_data.exit.exit_signal = uint32_t(-1);
+    j = json::parse(cnctl::proc_event_json("T", ev));
+    EXPECT_EQ(j["exit_signal"], -1);
+    EXPECT_EQ(j["term_signal"], 6);
+    EXPECT_EQ(j["core_dumped"], true);
+    EXPECT_FALSE(j.contains("exit_status"));
+
+    ev = proc_event(0x8);
+    j = json::parse(cnctl::proc_event_json("T", ev));
+    EXPECT_EQ(j["event"], "unknown");
+    EXPECT_EQ(j["what"], 8);
 }
 
 TEST(Format, CallbacksTableMatchesTheModulesLayout)

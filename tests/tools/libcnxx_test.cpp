@@ -6,6 +6,8 @@
 #include <cnxx/libcnxx.hpp>
 
 #include <cnxx/cnxx_wire.h> /* the module's uapi: the reference wire format */
+/* the kernel's header: the reference layout of process events */
+#include <linux/cn_proc.h>
 
 #include <gtest/gtest.h>
 
@@ -643,6 +645,179 @@ TEST(ReadStat, ReadsOneKeyAndReportsWhatIsMissing)
     EXPECT_EQ(cnxx_read_stat(path, "rx_denied", &value), -ENOENT);
     unlink(path);
     EXPECT_EQ(cnxx_read_stat(path, "rx_messages", &value), -ENOENT);
+}
+
+/* A record on {CN_IDX_PROC, CN_VAL_PROC} carrying @ev at an odd address. */
+struct ProcRecord {
+    explicit ProcRecord(const proc_event& ev, size_t len = sizeof(proc_event))
+        : bytes(1 + sizeof(ev))
+    {
+        memcpy(bytes.data() + 1, &ev, sizeof(ev));
+        rec = cnxx_record{ { CN_IDX_PROC, CN_VAL_PROC }, 0, 0, uint16_t(len), 0, bytes.data() + 1 };
+    }
+    ProcRecord(const ProcRecord&) = delete;
+
+    int decode(cnxx_proc_event* ev) const { return cnxx_proc_decode(&rec, ev); }
+
+    Bytes bytes;
+    cnxx_record rec;
+};
+
+proc_event kernel_event(uint32_t what)
+{
+    proc_event ev;
+
+    memset(&ev, 0, sizeof(ev));
+    ev.what = static_cast<decltype(ev.what)>(what);
+    ev.cpu = 3;
+    ev.timestamp_ns = 0x0102030405060708ull;
+    return ev;
+}
+
+TEST(ProcEvents, DecodesTheKernelsLayout)
+{
+    cnxx_proc_event got;
+
+    proc_event ev = kernel_event(proc_event::PROC_EVENT_FORK);
+    ev.event_data.fork = { 1, 2, 42, 43 };
+    ASSERT_EQ(ProcRecord(ev).decode(&got), 0);
+    EXPECT_EQ(got.what, uint32_t(CNXX_PROC_EVENT_FORK));
+    EXPECT_EQ(got.cpu, 3u);
+    EXPECT_EQ(got.timestamp_ns, 0x0102030405060708ull);
+    EXPECT_EQ(got.event_data.fork.parent_pid, 1);
+    EXPECT_EQ(got.event_data.fork.parent_tgid, 2);
+    EXPECT_EQ(got.event_data.fork.child_pid, 42);
+    EXPECT_EQ(got.event_data.fork.child_tgid, 43);
+
+    ev = kernel_event(proc_event::PROC_EVENT_EXIT);
+    ev.event_data.exit = { 42, 43, 0x300, 17, 1, 2 };
+    ASSERT_EQ(ProcRecord(ev).decode(&got), 0);
+    EXPECT_EQ(got.what, uint32_t(CNXX_PROC_EVENT_EXIT));
+    EXPECT_EQ(got.event_data.exit.process_pid, 42);
+    EXPECT_EQ(got.event_data.exit.process_tgid, 43);
+    EXPECT_EQ(got.event_data.exit.exit_code, 0x300u);
+    EXPECT_EQ(got.event_data.exit.exit_signal, 17u);
+    EXPECT_EQ(got.event_data.exit.parent_pid, 1);
+    EXPECT_EQ(got.event_data.exit.parent_tgid, 2);
+
+    ev = kernel_event(proc_event::PROC_EVENT_UID);
+    ev.event_data.id.process_pid = 42;
+    ev.event_data.id.process_tgid = 43;
+    ev.event_data.id.r.ruid = 0;
+    ev.event_data.id.e.euid = 1000;
+    ASSERT_EQ(ProcRecord(ev).decode(&got), 0);
+    EXPECT_EQ(got.event_data.id.process_tgid, 43);
+    EXPECT_EQ(got.event_data.id.real, 0u);
+    EXPECT_EQ(got.event_data.id.effective, 1000u);
+
+    ev = kernel_event(proc_event::PROC_EVENT_COMM);
+    ev.event_data.comm.process_pid = 42;
+    strcpy(ev.event_data.comm.comm, "worker/0");
+    ASSERT_EQ(ProcRecord(ev).decode(&got), 0);
+    EXPECT_STREQ(got.event_data.comm.comm, "worker/0");
+
+    ev = kernel_event(proc_event::PROC_EVENT_PTRACE);
+    ev.event_data.ptrace = { 42, 43, 7, 8 };
+    ASSERT_EQ(ProcRecord(ev).decode(&got), 0);
+    EXPECT_EQ(got.event_data.ptrace.tracer_pid, 7);
+    EXPECT_EQ(got.event_data.ptrace.tracer_tgid, 8);
+
+    ev = kernel_event(proc_event::PROC_EVENT_COREDUMP);
+    ev.event_data.coredump = { 42, 43, 1, 2 };
+    ASSERT_EQ(ProcRecord(ev).decode(&got), 0);
+    EXPECT_EQ(got.event_data.coredump.parent_tgid, 2);
+
+    ev = kernel_event(proc_event::PROC_EVENT_NONE);
+    ev.event_data.ack.err = EPERM;
+    ASSERT_EQ(ProcRecord(ev).decode(&got), 0);
+    EXPECT_EQ(got.event_data.ack.err, uint32_t(EPERM));
+}
+
+TEST(ProcEvents, DecodeRejectsOtherIdsAndShortEvents)
+{
+    proc_event ev = kernel_event(proc_event::PROC_EVENT_EXEC);
+    cnxx_proc_event got;
+
+    ProcRecord other(ev);
+    other.rec.id = { CN_IDX_PROC, CN_VAL_PROC + 1 };
+    EXPECT_EQ(cnxx_proc_decode(&other.rec, &got), -ENOMSG);
+    other.rec.id = { 14, CN_VAL_PROC };
+    EXPECT_EQ(cnxx_proc_decode(&other.rec, &got), -ENOMSG);
+    EXPECT_EQ(ProcRecord(ev, sizeof(ev) - 1).decode(&got), -EBADMSG);
+    EXPECT_EQ(ProcRecord(ev, 0).decode(&got), -EBADMSG);
+}
+
+TEST(ProcEvents, NamesOfEveryKind)
+{
+    EXPECT_STREQ(cnxx_proc_event_name(proc_event::PROC_EVENT_FORK), "fork");
+    EXPECT_STREQ(cnxx_proc_event_name(proc_event::PROC_EVENT_EXEC), "exec");
+    EXPECT_STREQ(cnxx_proc_event_name(proc_event::PROC_EVENT_UID), "uid");
+    EXPECT_STREQ(cnxx_proc_event_name(proc_event::PROC_EVENT_GID), "gid");
+    EXPECT_STREQ(cnxx_proc_event_name(proc_event::PROC_EVENT_SID), "sid");
+    EXPECT_STREQ(cnxx_proc_event_name(proc_event::PROC_EVENT_PTRACE), "ptrace");
+    EXPECT_STREQ(cnxx_proc_event_name(proc_event::PROC_EVENT_COMM), "comm");
+    EXPECT_STREQ(cnxx_proc_event_name(proc_event::PROC_EVENT_COREDUMP), "coredump");
+    EXPECT_STREQ(cnxx_proc_event_name(proc_event::PROC_EVENT_EXIT), "exit");
+    EXPECT_STREQ(cnxx_proc_event_name(proc_event::PROC_EVENT_NONE), "none");
+    EXPECT_STREQ(cnxx_proc_event_name(CNXX_PROC_EVENT_NONZERO_EXIT), "nonzero-exit");
+    EXPECT_EQ(cnxx_proc_event_name(0x8), nullptr);
+    EXPECT_EQ(cnxx_proc_event_name(CNXX_PROC_EVENT_FORK | CNXX_PROC_EVENT_EXEC), nullptr);
+}
+
+TEST(ProcEvents, ParsesEventLists)
+{
+    uint32_t events = 0;
+    const char* bad = nullptr;
+
+    ASSERT_EQ(cnxx_proc_parse_events("fork", &events, &bad), 0);
+    EXPECT_EQ(events, uint32_t(CNXX_PROC_EVENT_FORK));
+    ASSERT_EQ(cnxx_proc_parse_events(
+                  "fork,exec,exit,comm,uid,gid,sid,ptrace,coredump,nonzero-exit", &events, &bad),
+        0);
+    EXPECT_EQ(events, uint32_t(CNXX_PROC_EVENT_ALL));
+    ASSERT_EQ(cnxx_proc_parse_events("nonzero-exit,exit,exit", &events, nullptr), 0);
+    EXPECT_EQ(events, uint32_t(CNXX_PROC_EVENT_NONZERO_EXIT | CNXX_PROC_EVENT_EXIT));
+    ASSERT_EQ(cnxx_proc_parse_events("all", &events, nullptr), 0);
+    EXPECT_EQ(events, uint32_t(CNXX_PROC_EVENT_ALL));
+
+    const char* list = "fork,forks,exec";
+    events = 7;
+    EXPECT_EQ(cnxx_proc_parse_events(list, &events, &bad), -EINVAL);
+    EXPECT_EQ(bad, list + 5);
+    EXPECT_EQ(events, 7u); /* untouched on errors */
+    for (const char* l : { "", ",", "fork,", ",fork", "fork,,exec", "FORK", " fork", "none",
+             "nonzero", "exi", "exits", "all,bogus" })
+        EXPECT_EQ(cnxx_proc_parse_events(l, &events, nullptr), -EINVAL) << l;
+    list = "exec,";
+    EXPECT_EQ(cnxx_proc_parse_events(list, &events, &bad), -EINVAL);
+    EXPECT_EQ(bad, list + 5);
+}
+
+TEST(ProcEvents, UserSpaceFilterIsTheKernels)
+{
+    cnxx_proc_event ev{};
+
+    ev.what = CNXX_PROC_EVENT_FORK;
+    EXPECT_TRUE(cnxx_proc_wanted(CNXX_PROC_EVENT_ALL, &ev));
+    EXPECT_TRUE(cnxx_proc_wanted(CNXX_PROC_EVENT_FORK | CNXX_PROC_EVENT_EXIT, &ev));
+    EXPECT_FALSE(cnxx_proc_wanted(CNXX_PROC_EVENT_EXEC, &ev));
+    EXPECT_FALSE(cnxx_proc_wanted(CNXX_PROC_EVENT_NONZERO_EXIT, &ev));
+
+    ev.what = CNXX_PROC_EVENT_EXIT;
+    ev.event_data.exit.exit_code = 0;
+    EXPECT_TRUE(cnxx_proc_wanted(CNXX_PROC_EVENT_EXIT, &ev));
+    EXPECT_FALSE(cnxx_proc_wanted(CNXX_PROC_EVENT_NONZERO_EXIT, &ev));
+    EXPECT_TRUE(cnxx_proc_wanted(CNXX_PROC_EVENT_NONZERO_EXIT | CNXX_PROC_EVENT_EXIT, &ev));
+    ev.event_data.exit.exit_code = 0x300;
+    EXPECT_TRUE(cnxx_proc_wanted(CNXX_PROC_EVENT_NONZERO_EXIT, &ev));
+    ev.event_data.exit.exit_code = 9; /* killed */
+    EXPECT_TRUE(cnxx_proc_wanted(CNXX_PROC_EVENT_NONZERO_EXIT | CNXX_PROC_EVENT_COMM, &ev));
+    EXPECT_FALSE(cnxx_proc_wanted(CNXX_PROC_EVENT_COMM, &ev));
+
+    /* answers to subscriptions pass only a subscription for everything */
+    ev.what = CNXX_PROC_EVENT_NONE;
+    EXPECT_TRUE(cnxx_proc_wanted(CNXX_PROC_EVENT_ALL, &ev));
+    EXPECT_FALSE(cnxx_proc_wanted(CNXX_PROC_EVENT_ALL & ~CNXX_PROC_EVENT_SID, &ev));
 }
 
 TEST(ErrName, MapsCommonErrnos)

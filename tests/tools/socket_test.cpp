@@ -296,6 +296,58 @@ TEST_F(SocketTest, ReceivesKernelMulticast)
     EXPECT_EQ(libcnxx::Records(msg).error(), 0);
 }
 
+/*
+ * libcnxx's subscription against the kernel's process events (cn_proc or
+ * cnxx_proc.ko): a filter for forks and non-zero exits, kept by the kernel
+ * (6.6+) or by cnxx_proc_recv() (6.1), lets through the fork and the exit
+ * of a child and nothing else.
+ */
+TEST_F(SocketTest, ProcListenFiltersAndDecodesAChildsEvents)
+{
+    std::string procs;
+    if (libcnxx::read_file("/proc/net/connector", procs)
+        || procs.find("cn_proc") == std::string::npos)
+        GTEST_SKIP() << "no process events connector";
+    const uint32_t events = CNXX_PROC_EVENT_FORK | CNXX_PROC_EVENT_NONZERO_EXIT;
+    cnxx_proc_filtering filtering;
+    int err = a_.proc_listen(events, 2000, &filtering);
+    if (err == -EPERM)
+        GTEST_SKIP() << "process events need root on this kernel";
+    ASSERT_EQ(err, 0);
+
+    pid_t child = fork();
+    if (child == 0)
+        _exit(3);
+    waitpid(child, nullptr, 0);
+
+    bool forked = false, exited = false;
+    auto end = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    while (!(forked && exited) && std::chrono::steady_clock::now() < end) {
+        cnxx_proc_event ev;
+        err = a_.proc_recv(events, ev, 1000);
+        if (err == -ETIMEDOUT || err == -ENOBUFS)
+            continue;
+        ASSERT_EQ(err, 0);
+        ASSERT_TRUE(ev.what == CNXX_PROC_EVENT_FORK
+            || (ev.what == CNXX_PROC_EVENT_EXIT && ev.event_data.exit.exit_code))
+            << std::hex << ev.what << " " << ev.event_data.exit.exit_code;
+        if (ev.what == CNXX_PROC_EVENT_FORK && ev.event_data.fork.child_pid == child) {
+            EXPECT_EQ(ev.event_data.fork.child_tgid, child);
+            EXPECT_EQ(ev.event_data.fork.parent_tgid, getpid());
+            forked = true;
+        }
+        if (ev.what == CNXX_PROC_EVENT_EXIT && ev.event_data.exit.process_pid == child) {
+            EXPECT_EQ(ev.event_data.exit.exit_code, 0x300u);
+            EXPECT_EQ(ev.event_data.exit.parent_tgid, getpid());
+            exited = true;
+        }
+    }
+    EXPECT_EQ(a_.proc_ignore(), 0);
+    EXPECT_TRUE(forked);
+    EXPECT_TRUE(exited);
+    RecordProperty("filtering", filtering == CNXX_PROC_FILTER_KERNEL ? "kernel" : "user");
+}
+
 TEST_F(SocketTest, RequestSkipsNonRepliesAndFindsTheReplyRecord)
 {
     /* queued before the request goes out: none but the last answers 7 */

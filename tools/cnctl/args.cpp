@@ -201,6 +201,32 @@ Parsed<std::vector<uint8_t>> make_payload(const PayloadSource& src)
     return { std::move(data), {} };
 }
 
+std::string event_names()
+{
+    std::string out;
+
+    for (uint32_t bit = 1; bit; bit <<= 1) {
+        if (CNXX_PROC_EVENT_ALL & bit)
+            out += (out.empty() ? "" : ", ") + std::string(cnxx_proc_event_name(bit));
+    }
+    return out;
+}
+
+Parsed<uint32_t> parse_events(std::string_view s)
+{
+    const std::string list(s);
+    const char* bad = nullptr;
+    uint32_t events = 0;
+
+    if (cnxx_proc_parse_events(list.c_str(), &events, &bad)) {
+        std::string_view name(bad, strcspn(bad, ","));
+
+        return fail<uint32_t>((name.empty() ? "empty event name" : "unknown event " + quoted(name))
+            + " in " + quoted(s) + ": expected " + event_names() + " or all, comma-separated");
+    }
+    return { events, {} };
+}
+
 int to_ms(double seconds)
 {
     if (seconds < 0)

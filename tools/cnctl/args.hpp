@@ -61,6 +61,15 @@ struct PayloadSource {
 /* The data bytes, at most CNXX_MAX_DATA of them. */
 Parsed<std::vector<uint8_t>> make_payload(const PayloadSource& src);
 
+/*
+ * Process event names, comma-separated ("fork,exec,nonzero-exit" or
+ * "all"), as CNXX_PROC_EVENT_* bits.
+ */
+Parsed<uint32_t> parse_events(std::string_view s);
+
+/* "fork, exec, ...": libcnxx's names of the event bits. */
+std::string event_names();
+
 /* Seconds (>= 0) as milliseconds for the library; < 0 means forever. */
 int to_ms(double seconds);
 

@@ -27,7 +27,7 @@ namespace {
 
 constexpr int kExitFail = 1;
 constexpr int kExitUsage = 2;
-/* how long cnxx may take to ack a notification request */
+/* how long cnxx may take to ack a notification request or subscription */
 constexpr int kAckMs = 2000;
 /* how often loops waiting forever look at the signal flag */
 constexpr int kSliceMs = 250;
@@ -252,20 +252,19 @@ void print_record(bool json, const cnxx_msg& msg, const cnxx_record& rec)
 }
 
 /*
- * Receives until a signal, the deadline, or @handle returning false.
- * @handle gets each message, and nullptr whenever a wait slice passes
- * without one. Returns 0 or an exit status.
+ * Receives with @recv (given the milliseconds to wait) until a signal, the
+ * deadline, or @handle returning false. @handle gets true for each
+ * message, and false whenever a wait slice passes without one. Returns 0
+ * or an exit status.
  */
-template <typename Handle>
-int receive_loop(libcnxx::Socket& sock, const Deadline& deadline, Handle&& handle)
+template <typename Recv, typename Handle>
+int receive_until(const Deadline& deadline, Recv&& recv, Handle&& handle)
 {
-    cnxx_msg msg;
-
     while (!g_stop && !deadline.expired()) {
-        int err = sock.recv(msg, deadline.slice_ms());
+        int err = recv(deadline.slice_ms());
 
         if (err == -ETIMEDOUT || err == -EINTR) {
-            if (!handle(nullptr))
+            if (!handle(false))
                 break;
             continue;
         }
@@ -275,10 +274,21 @@ int receive_loop(libcnxx::Socket& sock, const Deadline& deadline, Handle&& handl
         }
         if (err)
             return failure("receive: " + explain(err, { Op::Receive }));
-        if (!handle(&msg))
+        if (!handle(true))
             break;
     }
     return 0;
+}
+
+/* receive_until() on netlink messages: @handle gets each, or nullptr. */
+template <typename Handle>
+int receive_loop(libcnxx::Socket& sock, const Deadline& deadline, Handle&& handle)
+{
+    cnxx_msg msg;
+
+    return receive_until(
+        deadline, [&](int ms) { return sock.recv(msg, ms); },
+        [&](bool got) { return handle(got ? &msg : nullptr); });
 }
 
 /* The exit status of a --count that the deadline cut short, else 0. */
@@ -521,6 +531,55 @@ int cmd_list(const ListOpts& o)
     return 0;
 }
 
+/* ---- proc ---- */
+
+struct ProcOpts {
+    std::string events = "all";
+    uint64_t count = 0;
+    double timeout = -1;
+    bool json = false;
+};
+
+int cmd_proc(const ProcOpts& o)
+{
+    Parsed<uint32_t> events = parse_events(o.events);
+    libcnxx::Socket sock;
+    cnxx_proc_event ev;
+    uint64_t seen = 0;
+
+    if (!events)
+        return usage_error(events.error);
+    if (!open_socket(sock))
+        return kExitFail;
+    cnxx_proc_filtering filtering = CNXX_PROC_FILTER_KERNEL;
+    int err = sock.proc_listen(events.value, kAckMs, &filtering);
+    if (err)
+        return failure("cannot subscribe to process events: "
+            + explain(err, { Op::ProcListen, { CN_IDX_PROC, CN_VAL_PROC }, CN_IDX_PROC }));
+    if (filtering == CNXX_PROC_FILTER_USER)
+        std::cerr << "cnctl: this kernel has no process event filters (before 6.6): "
+                     "--events is applied here\n";
+
+    catch_signals();
+    Deadline deadline(o.timeout);
+    int ret = receive_until(
+        deadline, [&](int ms) { return sock.proc_recv(events.value, ev, ms); },
+        [&](bool got) {
+            if (!got)
+                return true;
+            std::string time = timestamp();
+
+            std::cout << (o.json ? proc_event_json(time, ev) : proc_event_line(time, ev))
+                      << std::endl;
+            return ++seen != o.count;
+        });
+    /* 6.1 semantics count listeners globally and miss a closed socket */
+    err = sock.proc_ignore();
+    if (err)
+        warn("cannot unsubscribe from process events: " + explain(err, { Op::Send }));
+    return ret ? ret : count_result(seen, o.count, "events");
+}
+
 /* ---- command line ---- */
 
 /* CLI11's own range checks print the whole double range in errors. */
@@ -569,6 +628,7 @@ int run(int argc, char** argv)
     RequestOpts request_o;
     WatchOpts watch_o;
     ListOpts list_o;
+    ProcOpts proc_o;
 
     app.set_version_flag("--version", std::string("cnctl ") + CNXX_VERSION);
     app.require_subcommand(1);
@@ -640,6 +700,21 @@ int run(int argc, char** argv)
         ->type_name("DIR");
     list->add_flag("--json", list_o.json, "print JSON");
 
+    auto* proc = app.add_subcommand(
+        "proc", "print process events (fork, exec, exit...) of cnxx_proc.ko or cn_proc");
+    proc->add_option("--events", proc_o.events,
+            "event kinds, comma-separated: " + event_names()
+                + " (nonzero-exit: exits with a non-zero code), or all (default)")
+        ->type_name("LIST");
+    proc->add_option("--count", proc_o.count,
+            "stop after N events (exit 1 if fewer arrive before the timeout)")
+        ->type_name("N")
+        ->check(kCount);
+    proc->add_option("--timeout", proc_o.timeout, "stop after SEC seconds (default: never)")
+        ->type_name("SEC")
+        ->check(kSeconds);
+    proc->add_flag("--json", proc_o.json, "one JSON object per line");
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -654,6 +729,8 @@ int run(int argc, char** argv)
         return cmd_request(request_o);
     if (*watch)
         return cmd_watch(watch_o);
+    if (*proc)
+        return cmd_proc(proc_o);
     return cmd_list(list_o);
 }
 

@@ -110,6 +110,202 @@ std::string record_json(
 
 namespace {
 
+std::string ids(int32_t pid, int32_t tgid)
+{
+    return std::to_string(pid) + "/" + std::to_string(tgid);
+}
+
+/* A task name, quoted: it may hold any byte but NUL. */
+std::string comm_str(const char (&comm)[16])
+{
+    std::string out = "\"";
+
+    for (size_t i = 0; i < sizeof(comm) && comm[i]; i++) {
+        unsigned char c = comm[i];
+        char esc[8];
+
+        if (c == '"' || c == '\\') {
+            out += '\\';
+            out += char(c);
+        } else if (c >= 0x20 && c < 0x7f) {
+            out += char(c);
+        } else {
+            snprintf(esc, sizeof(esc), "\\x%02x", c);
+            out += esc;
+        }
+    }
+    return out + "\"";
+}
+
+std::string comm_raw(const char (&comm)[16])
+{
+    return std::string(comm, strnlen(comm, sizeof(comm)));
+}
+
+/* task->exit_code: the status of exit() in bits 8-15, or a signal. */
+struct ExitCode {
+    bool signaled;
+    unsigned status; /* exit status, or the killing signal */
+    bool core_dumped;
+};
+
+ExitCode decode_exit(uint32_t code)
+{
+    if (code & 0x7f)
+        return { true, code & 0x7f, (code & 0x80) != 0 };
+    return { false, (code >> 8) & 0xff, false };
+}
+
+std::string exit_str(uint32_t code)
+{
+    ExitCode e = decode_exit(code);
+    char hex[16];
+
+    snprintf(hex, sizeof(hex), "0x%x", unsigned(code));
+    if (!e.signaled)
+        return std::string(hex) + " (exit " + std::to_string(e.status) + ")";
+    return std::string(hex) + " (killed by signal " + std::to_string(e.status)
+        + (e.core_dumped ? ", core dumped)" : ")");
+}
+
+std::string event_name(uint32_t what)
+{
+    const char* name = cnxx_proc_event_name(what);
+
+    return name ? name : "unknown";
+}
+
+} // namespace
+
+std::string proc_event_line(const std::string& time, const cnxx_proc_event& ev)
+{
+    const auto& d = ev.event_data;
+    char ts[32];
+    std::string out;
+
+    snprintf(ts, sizeof(ts), "%llu.%09llu", (unsigned long long)(ev.timestamp_ns / 1000000000),
+        (unsigned long long)(ev.timestamp_ns % 1000000000));
+    out = time + " cpu=" + std::to_string(ev.cpu) + " ts=" + ts + " " + event_name(ev.what);
+    switch (ev.what) {
+    case CNXX_PROC_EVENT_NONE:
+        return out + " err " + std::to_string(d.ack.err);
+    case CNXX_PROC_EVENT_FORK:
+        return out + " parent " + ids(d.fork.parent_pid, d.fork.parent_tgid) + " child "
+            + ids(d.fork.child_pid, d.fork.child_tgid);
+    case CNXX_PROC_EVENT_EXEC:
+        return out + " " + ids(d.exec.process_pid, d.exec.process_tgid);
+    case CNXX_PROC_EVENT_UID:
+        return out + " " + ids(d.id.process_pid, d.id.process_tgid) + " ruid "
+            + std::to_string(d.id.real) + " euid " + std::to_string(d.id.effective);
+    case CNXX_PROC_EVENT_GID:
+        return out + " " + ids(d.id.process_pid, d.id.process_tgid) + " rgid "
+            + std::to_string(d.id.real) + " egid " + std::to_string(d.id.effective);
+    case CNXX_PROC_EVENT_SID:
+        return out + " " + ids(d.sid.process_pid, d.sid.process_tgid);
+    case CNXX_PROC_EVENT_PTRACE:
+        out += " " + ids(d.ptrace.process_pid, d.ptrace.process_tgid);
+        /* cn_proc: the tracer on attach, 0 on detach */
+        if (!d.ptrace.tracer_pid)
+            return out + " detach";
+        return out + " attach tracer " + ids(d.ptrace.tracer_pid, d.ptrace.tracer_tgid);
+    case CNXX_PROC_EVENT_COMM:
+        return out + " " + ids(d.comm.process_pid, d.comm.process_tgid) + " "
+            + comm_str(d.comm.comm);
+    case CNXX_PROC_EVENT_COREDUMP:
+        return out + " " + ids(d.coredump.process_pid, d.coredump.process_tgid) + " parent "
+            + ids(d.coredump.parent_pid, d.coredump.parent_tgid);
+    case CNXX_PROC_EVENT_EXIT:
+        /* exit_signal is an int in the kernel: -1 for threads */
+        return out + " " + ids(d.exit.process_pid, d.exit.process_tgid) + " code "
+            + exit_str(d.exit.exit_code) + " signal " + std::to_string(int32_t(d.exit.exit_signal))
+            + " parent " + ids(d.exit.parent_pid, d.exit.parent_tgid);
+    }
+    char what[16];
+    snprintf(what, sizeof(what), "0x%x", unsigned(ev.what));
+    return out + " what " + what;
+}
+
+std::string proc_event_json(const std::string& time, const cnxx_proc_event& ev)
+{
+    const auto& d = ev.event_data;
+    Json j = {
+        { "time", time },
+        { "cpu", ev.cpu },
+        { "timestamp_ns", ev.timestamp_ns },
+        { "event", event_name(ev.what) },
+    };
+
+    switch (ev.what) {
+    case CNXX_PROC_EVENT_NONE:
+        j["err"] = d.ack.err;
+        break;
+    case CNXX_PROC_EVENT_FORK:
+        j["parent_pid"] = d.fork.parent_pid;
+        j["parent_tgid"] = d.fork.parent_tgid;
+        j["child_pid"] = d.fork.child_pid;
+        j["child_tgid"] = d.fork.child_tgid;
+        break;
+    case CNXX_PROC_EVENT_EXEC:
+        j["process_pid"] = d.exec.process_pid;
+        j["process_tgid"] = d.exec.process_tgid;
+        break;
+    case CNXX_PROC_EVENT_UID:
+    case CNXX_PROC_EVENT_GID: {
+        const bool uid = ev.what == CNXX_PROC_EVENT_UID;
+
+        j["process_pid"] = d.id.process_pid;
+        j["process_tgid"] = d.id.process_tgid;
+        j[uid ? "ruid" : "rgid"] = d.id.real;
+        j[uid ? "euid" : "egid"] = d.id.effective;
+        break;
+    }
+    case CNXX_PROC_EVENT_SID:
+        j["process_pid"] = d.sid.process_pid;
+        j["process_tgid"] = d.sid.process_tgid;
+        break;
+    case CNXX_PROC_EVENT_PTRACE:
+        j["process_pid"] = d.ptrace.process_pid;
+        j["process_tgid"] = d.ptrace.process_tgid;
+        j["tracer_pid"] = d.ptrace.tracer_pid;
+        j["tracer_tgid"] = d.ptrace.tracer_tgid;
+        break;
+    case CNXX_PROC_EVENT_COMM:
+        j["process_pid"] = d.comm.process_pid;
+        j["process_tgid"] = d.comm.process_tgid;
+        j["comm"] = comm_raw(d.comm.comm);
+        break;
+    case CNXX_PROC_EVENT_COREDUMP:
+        j["process_pid"] = d.coredump.process_pid;
+        j["process_tgid"] = d.coredump.process_tgid;
+        j["parent_pid"] = d.coredump.parent_pid;
+        j["parent_tgid"] = d.coredump.parent_tgid;
+        break;
+    case CNXX_PROC_EVENT_EXIT: {
+        ExitCode e = decode_exit(d.exit.exit_code);
+
+        j["process_pid"] = d.exit.process_pid;
+        j["process_tgid"] = d.exit.process_tgid;
+        j["exit_code"] = d.exit.exit_code;
+        j["exit_signal"] = int32_t(d.exit.exit_signal);
+        j["parent_pid"] = d.exit.parent_pid;
+        j["parent_tgid"] = d.exit.parent_tgid;
+        if (e.signaled) {
+            j["term_signal"] = e.status;
+            j["core_dumped"] = e.core_dumped;
+        } else {
+            j["exit_status"] = e.status;
+        }
+        break;
+    }
+    default:
+        j["what"] = ev.what;
+    }
+    /* task names are not necessarily UTF-8 */
+    return j.dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
+namespace {
+
 std::string meaning(int err, const ErrorContext& ctx)
 {
     const std::string id = id_str(ctx.id);
@@ -122,8 +318,12 @@ std::string meaning(int err, const ErrorContext& ctx)
             return "joining connector groups needs CAP_NET_ADMIN (root)";
         if (ctx.op == Op::Notify || ctx.op == Op::Unnotify)
             return "notification requests need CAP_NET_ADMIN (root)";
+        if (ctx.op == Op::ProcListen)
+            return "process events need CAP_NET_ADMIN on this kernel (root; before 6.6)";
         return "not permitted";
     case ENODEV:
+        if (ctx.op == Op::ProcListen)
+            return "cnxx_proc is not loaded: load it with 'insmod cnxx_proc.ko'";
         return "no callback registered for " + id;
     case ESRCH:
         return "nobody listens on the destination group";
@@ -155,6 +355,9 @@ std::string meaning(int err, const ErrorContext& ctx)
     case EBADMSG:
         return "a malformed message was skipped";
     case ETIMEDOUT:
+        if (ctx.op == Op::ProcListen)
+            return "no answer from the process-events connector " + id
+                + ": is cnxx_proc.ko (or the kernel's cn_proc) loaded?";
         return "timed out";
     }
     return std::strerror(err);

@@ -40,6 +40,20 @@ std::string record_line(const std::string& time, uint32_t group, const cnxx_reco
 std::string record_json(
     const std::string& time, uint32_t group, uint32_t pid, const cnxx_record& rec);
 
+/*
+ * One process event: "TIME cpu=C ts=SEC.NSEC KIND DETAILS", e.g. "... fork
+ * parent 1/1 child 42/42" or "... exit 42/42 code 0x300 (exit 3) signal 17
+ * parent 1/1"; ids are pid/tgid, ts the kernel's monotonic clock.
+ */
+std::string proc_event_line(const std::string& time, const cnxx_proc_event& ev);
+
+/*
+ * The same as one JSON object: time, cpu, timestamp_ns, event (its name),
+ * then the fields of its kind by their uapi names (exit events also with
+ * the decoded exit_status, or term_signal and core_dumped).
+ */
+std::string proc_event_json(const std::string& time, const cnxx_proc_event& ev);
+
 /* The operation an errno came from: it decides the explanation. */
 enum class Op {
     Open, /* socket(), bind() */
@@ -48,6 +62,7 @@ enum class Op {
     Receive,
     Notify, /* adding a notification request */
     Unnotify, /* removing one */
+    ProcListen, /* subscribing to process events */
 };
 
 struct ErrorContext {

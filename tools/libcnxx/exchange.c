@@ -39,7 +39,7 @@ int cnxx_remaining_ms(const struct timespec *deadline, int timeout_ms)
 	return (int)((ns + 999999) / 1000000);
 }
 
-static bool cnxx_transient(int err)
+bool cnxx_transient(int err)
 {
 	return err == -EBADMSG || err == -EMSGSIZE || err == -ENOBUFS;
 }

@@ -42,4 +42,7 @@ void cnxx_put_header(void *buf, const struct cnxx_record *rec,
 struct timespec cnxx_deadline(int timeout_ms);
 int cnxx_remaining_ms(const struct timespec *deadline, int timeout_ms);
 
+/* exchange.c: receive errors after which waiting for an answer goes on. */
+bool cnxx_transient(int err);
+
 #endif /* CNXX_LIBCNXX_INTERNAL_H */

@@ -13,9 +13,10 @@
  *    cnxx_request(), cnxx_notify_*()) or cnxx_close().
  *  - A struct cnxx_sock is not thread-safe: use one per thread.
  *
- * Installed as <cnxx/libcnxx.h>, next to the module's uapi header
+ * Installed as <cnxx/libcnxx.h>, next to the modules' uapi headers
  * <cnxx/cnxx_wire.h>, which defines the wire format (control id, struct
- * cn_ctl_msg, notification acks, group count); the netlink layer is libmnl.
+ * cn_ctl_msg, notification acks, group count), and <cnxx/cnxx_proc.h>, that
+ * of process events; the netlink layer is libmnl.
  */
 #ifndef CNXX_LIBCNXX_H
 #define CNXX_LIBCNXX_H
@@ -26,6 +27,7 @@
 #include <sys/types.h>
 #include <linux/connector.h>
 #include <linux/netlink.h>
+#include <cnxx/cnxx_proc.h>
 #include <cnxx/cnxx_wire.h>
 
 #ifdef __cplusplus
@@ -427,6 +429,99 @@ int cnxx_read_file(const char *path, char **text, size_t *len);
  * Return: a static string, or NULL for 0 and unknown values.
  */
 const char *cnxx_errname(int err);
+
+/*
+ * Process events: cnxx_proc.ko (or the kernel's own cn_proc) multicasts a
+ * struct cnxx_proc_event on {CN_IDX_PROC, CN_VAL_PROC} to group
+ * CN_IDX_PROC while anybody listens.
+ */
+
+/* Where a subscription's event filter is applied. */
+enum cnxx_proc_filtering {
+	CNXX_PROC_FILTER_KERNEL,	/* 6.6+: only the wanted events come */
+	CNXX_PROC_FILTER_USER,		/* 6.1: all come; cnxx_proc_recv() sorts */
+};
+
+/*
+ * cnxx_proc_listen() - join group CN_IDX_PROC and subscribe to events
+ * @events:     CNXX_PROC_EVENT_* bits (CNXX_PROC_EVENT_ALL: everything)
+ * @timeout_ms: how long to wait for each answer of the kernel
+ * @filtering:  if not NULL, receives where @events is applied
+ *
+ * A filter is a struct cnxx_proc_input, which 6.1 semantics drop without
+ * an answer and 6.6+ kernels answer only when it asks for all events (the
+ * answer is a CNXX_PROC_EVENT_NONE event, which a narrower filter drops):
+ * so an input for all events is sent first, and when it is answered the
+ * filter follows; otherwise the __u32 LISTEN is sent and the filter is
+ * left to cnxx_proc_recv(). Events arriving before the answer are
+ * discarded.
+ *
+ * Return: 0; -EINVAL when @events has no known bit; -EPERM without
+ * CAP_NET_ADMIN on kernels before 6.6 (from joining the group, or the
+ * answer); -ENODEV when cnxx has no callback for {CN_IDX_PROC,
+ * CN_VAL_PROC} (cnxx_proc.ko is not loaded); -ETIMEDOUT when nothing
+ * answered (no process-events connector, or an EPERM answer nobody
+ * else's listening let through); or another negative errno.
+ */
+int cnxx_proc_listen(struct cnxx_sock *sock, uint32_t events, int timeout_ms,
+		     enum cnxx_proc_filtering *filtering);
+
+/*
+ * cnxx_proc_ignore() - unsubscribe: send PROC_CN_MCAST_IGNORE
+ *
+ * Does not wait for the answer. Needed before closing on 6.1 semantics,
+ * which count listeners globally and never notice a closed socket.
+ * Return: 0 or a cnxx_send() error.
+ */
+int cnxx_proc_ignore(struct cnxx_sock *sock);
+
+/*
+ * cnxx_proc_decode() - the process event in a received record
+ * @ev: receives a copy (rec->data may be unaligned)
+ *
+ * Pure. Return: 0; -ENOMSG when @rec is not on {CN_IDX_PROC, CN_VAL_PROC};
+ * -EBADMSG when it is shorter than struct cnxx_proc_event.
+ */
+int cnxx_proc_decode(const struct cnxx_record *rec,
+		     struct cnxx_proc_event *ev);
+
+/*
+ * cnxx_proc_wanted() - whether a subscription for @events gets @ev
+ *
+ * The kernel's filter: CNXX_PROC_EVENT_ALL takes everything; otherwise an
+ * event is taken when its kind is in @events, and an exit with a non-zero
+ * exit_code also when CNXX_PROC_EVENT_NONZERO_EXIT is.
+ */
+bool cnxx_proc_wanted(uint32_t events, const struct cnxx_proc_event *ev);
+
+/*
+ * cnxx_proc_recv() - receive the next process event that @events wants
+ * @ev: receives the event
+ *
+ * Skips other messages, messages not from the kernel, and answers to
+ * subscriptions (CNXX_PROC_EVENT_NONE). Return: 0; -EBADMSG for a short
+ * event (skipped, so the next call goes on); otherwise as cnxx_recv().
+ */
+int cnxx_proc_recv(struct cnxx_sock *sock, uint32_t events,
+		   struct cnxx_proc_event *ev, int timeout_ms);
+
+/*
+ * cnxx_proc_event_name() - "fork", "exec", "uid", "gid", "sid", "ptrace",
+ * "comm", "coredump", "exit", "nonzero-exit" (a filter bit) or "none"
+ * (an answer) for a CNXX_PROC_EVENT_* value; NULL for others.
+ */
+const char *cnxx_proc_event_name(uint32_t what);
+
+/*
+ * cnxx_proc_parse_events() - "fork,exec,nonzero-exit" as event bits
+ * @events: receives the bits; "all" is CNXX_PROC_EVENT_ALL
+ * @bad:    if not NULL, receives on -EINVAL where the unknown (or empty)
+ *          name starts in @list; it ends at the next ',' or the end
+ *
+ * Names as cnxx_proc_event_name(), without "none". Return: 0 or -EINVAL.
+ */
+int cnxx_proc_parse_events(const char *list, uint32_t *events,
+			   const char **bad);
 
 #ifdef __cplusplus
 }

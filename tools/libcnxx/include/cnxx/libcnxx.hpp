@@ -82,6 +82,15 @@ public:
         return cnxx_notify_remove(
             sock_.get(), idx.data(), idx.size(), val.data(), val.size(), timeout_ms, &ack_err);
     }
+    int proc_listen(uint32_t events, int timeout_ms, cnxx_proc_filtering* filtering = nullptr)
+    {
+        return cnxx_proc_listen(sock_.get(), events, timeout_ms, filtering);
+    }
+    int proc_ignore() { return cnxx_proc_ignore(sock_.get()); }
+    int proc_recv(uint32_t events, cnxx_proc_event& ev, int timeout_ms)
+    {
+        return cnxx_proc_recv(sock_.get(), events, &ev, timeout_ms);
+    }
 
 private:
     struct Closer {
