@@ -42,7 +42,7 @@ function ratios(ka, a, kb, b,    r, list) {
 }
 function ratio(ka, a, kb, b,    list) {
 	list = ratios(ka, a, kb, b)
-	return list == "" ? "-" : sprintf("%.2f", median(list))
+	return list == "" ? "-" : sprintf(rfmt, median(list))
 }
 # A target on the ratio: op ">=" (rates) or "<=" (costs). A missed strict
 # target counts in "missed"; a missed other one is "below" / "above".
@@ -59,7 +59,7 @@ function goal(what, ka, a, kb, b, op, want, strict,    list, m, ok, res) {
 	res = ok ? "met" : (strict ? "MISSED" : (op == ">=" ? "below" : "above"))
 	if (res == "MISSED")
 		missed++
-	printf "# %-" gw "s %22s  %s %-4s %s\n", what, sprintf("%.2f [%.2f-%.2f]", m, lo, hi), op, want, res
+	printf "# %-" gw "s %22s  %s %-4s %s\n", what, sprintf(rfmt " [" rfmt "-" rfmt "]", m, lo, hi), op, want, res
 }
 function clock_line() {
 	if (mode == "icount")
@@ -70,6 +70,7 @@ function clock_line() {
 
 function cn_table(    i, k, line, prov) {
 	gw = 36
+	rfmt = "%.2f"
 	printf "# cnxx bench: Linux %s, x86_64 under QEMU TCG, %d CPUs, %s, clocksource %s\n", kernel, cpus, mem, clock
 	clock_line()
 	printf "# %d rounds, %d ms per workload and run, each run its best 5 ms slice;\n", reps, ms
@@ -103,20 +104,22 @@ function cn_table(    i, k, line, prov) {
 # listener; on a build of the same kernel with the connector built in, the
 # kernel's cn_proc idle and with the same listener (d).
 function proc_table(    i, k, w) {
+	# a target of 2% wants a third digit
 	gw = 52
+	rfmt = "%.3f"
 	printf "# process events: Linux %s; cnxx, cnxx_proc: the base kernel; cn_proc: the same kernel\n", kernel
 	printf "# with CONFIG_CONNECTOR=y, CONFIG_PROC_EVENTS=y (flavor inproc); listener: cnproclisten\n"
 	clock_line()
 	printf "# %d rounds, %d ms per workload and run, cost = guest ns per iteration over the whole run;\n", reps, ms
 	printf "# median [min-max] of the runs; ratios (of costs) are medians of per-round ratios\n"
-	printf "# %-19s %-26s%-26s%-26s%-26s%-26s%6s %6s %6s %6s\n", "workload (ns/iter)", "(a) cnxx", "(b) cnxx_proc",
+	printf "# %-19s %-26s%-26s%-26s%-26s%-26s%7s %7s %7s %7s\n", "workload (ns/iter)", "(a) cnxx", "(b) cnxx_proc",
 		"(c) cnxx_proc+listener", "cn_proc", "(d) cn_proc+listener", "b/a", "c/a", "d/cn", "c/d"
 	for (i = 1; i <= nk; i++) {
 		k = keys[i]
 		if (k !~ /^proc /)
 			continue
 		w = substr(k, 6)
-		printf "# %-19s %s%s%s%s%s%6s %6s %6s %6s\n", w, cell(k, "cnxx"), cell(k, "cnxx_proc"),
+		printf "# %-19s %s%s%s%s%s%7s %7s %7s %7s\n", w, cell(k, "cnxx"), cell(k, "cnxx_proc"),
 			cell(k, "cnxx_proc+listener"), cell(k, "cn_proc"), cell(k, "cn_proc+listener"),
 			ratio(k, "cnxx_proc", k, "cnxx"), ratio(k, "cnxx_proc+listener", k, "cnxx"),
 			ratio(k, "cn_proc+listener", k, "cn_proc"), ratio(k, "cnxx_proc+listener", k, "cn_proc+listener")
