@@ -1,21 +1,24 @@
 #!/usr/bin/env bash
 # Build (or reuse from the cache) a test kernel and print its build directory.
 #
-#   scripts/build-kernel.sh 6.1|6.12 [base|debug]
+#   scripts/build-kernel.sh 6.1|6.12 [base|debug|inproc]
 #
 # Source comes from Debian's linux-source-X package. The config is tinyconfig
 # plus the fragments in scripts/kconfig: FLAVOR.config and FLAVOR-SERIES.config
-# for base and, for debug, for both. An option a fragment asks for that the
-# kernel drops (unmet dependency, renamed) fails the build. The build
-# directory is cached under $CNXX_CACHE/kernels keyed by the package version
-# and a hash of the fragments and this script, so a second run does not rebuild.
+# for base and, for the other flavors, for base then FLAVOR (a later fragment
+# overrides an earlier one). debug adds the kernel's checkers; inproc builds
+# the kernel's connector and cn_proc in, the reference of `make bench`. An
+# option the fragments ask for that the kernel drops (unmet dependency,
+# renamed) fails the build. The build directory is cached under
+# $CNXX_CACHE/kernels keyed by the package version and a hash of the
+# fragments and this script, so a second run does not rebuild.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 series=${1:?usage: build-kernel.sh SERIES [FLAVOR]}
 flavor=${2:-base}
 case "$series" in 6.1 | 6.12) ;; *) die "unsupported kernel series '$series' (6.1 or 6.12)" ;; esac
-case "$flavor" in base | debug) ;; *) die "unknown flavor '$flavor' (base or debug)" ;; esac
+case "$flavor" in base | debug | inproc) ;; *) die "unknown flavor '$flavor' (base, debug or inproc)" ;; esac
 
 need base kernel "source-$series"
 
@@ -59,7 +62,9 @@ kmake() { make -s -C "$src" O="$build" "$@"; }
 kmake tinyconfig >/dev/null
 "$src/scripts/kconfig/merge_config.sh" -m -O "$build" "$build/.config" "${frags[@]}" >/dev/null
 kmake olddefconfig >/dev/null
+# The last fragment that names an option decides it.
 dropped=$(cat "${frags[@]}" | sed -nE 's/^(CONFIG_[A-Z0-9_]+=.*)$/\1/p; s/^# (CONFIG_[A-Z0-9_]+) is not set$/\1=n/p' |
+	tac | awk -F= '!seen[$1]++' |
 	while IFS= read -r want; do
 		case $want in
 		*=n) ! grep -qE "^${want%=n}=" "$build/.config" || echo "${want%=n} (asked: not set)" ;;

@@ -3,10 +3,11 @@
 #
 #   scripts/build-user.sh KERNEL_SOURCE ROOT
 #
-# vmtest, cnstress, nlfuzz (tests/vm), cnbench (tools/bench) and cnctl, all
-# on libcnxx, go to ROOT/cnxx with the shared libraries they need at their
-# paths under ROOT: libmnl-dev ships no libmnl.a, so they cannot be static.
-# The kernel's samples/connector/ucon.c from KERNEL_SOURCE is built static.
+# vmtest, cnstress, nlfuzz (tests/vm), cnbench, cnproclisten (tools/bench)
+# and cnctl, all on libcnxx, go to ROOT/cnxx with the shared libraries they
+# need at their paths under ROOT: libmnl-dev ships no libmnl.a, so they
+# cannot be static. The kernel's samples/connector/ucon.c from KERNEL_SOURCE
+# and cnprocbench with the program it execs are built static.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -37,11 +38,17 @@ cc_user "$out/nlfuzz" -I"$vm" "$vm"/nlfuzz*.c "$vm/cnxx_stressutil.c"
 cc_user "$out/cnstress" -I"$vm" "$vm"/cnstress*.c "$vm/cnxx_stressutil.c" -pthread
 cc_user "$out/cnunload" -I"$vm" "$vm/cnunload.c"
 cc_user "$out/cnbench" -I"$CNXX_ROOT/tools/bench" "$CNXX_ROOT/tools/bench/cnbench.c"
+cc_user "$out/cnproclisten" "$CNXX_ROOT/tools/bench/cnproclisten.c"
+# The process-events load: small static programs, the same on every kernel.
+gcc -static -O2 -Wall -Wextra -Werror "$CNXX_ROOT/tools/bench/cnprocbench.c" -o "$out/cnprocbench"
+gcc -static -nostdlib -fno-stack-protector -O2 -Wall -Wextra -Werror \
+	"$CNXX_ROOT/tools/bench/cnprocexit.c" -o "$out/cnprocexit"
 # The sample as the kernel ships it: no warnings policy of ours.
 gcc -static -O2 -w "$ksrc/samples/connector/ucon.c" -o "$out/ucon"
 
-progs=("$out/vmtest" "$out/nlfuzz" "$out/cnstress" "$out/cnunload" "$out/cnbench" "$out/tools/cnctl")
-cp "${progs[@]}" "$out/ucon" "$root/cnxx/"
+progs=("$out/vmtest" "$out/nlfuzz" "$out/cnstress" "$out/cnunload" "$out/cnbench"
+	"$out/cnproclisten" "$out/tools/cnctl")
+cp "${progs[@]}" "$out/ucon" "$out/cnprocbench" "$out/cnprocexit" "$root/cnxx/"
 # the dynamic loader and libraries, at the paths the programs name
 for lib in $(ldd "${progs[@]}" | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// && $2 ~ /^\(/ { print $1 }' | sort -u); do
 	cp -L --parents "$lib" "$root/"

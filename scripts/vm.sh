@@ -4,11 +4,12 @@
 #   scripts/vm.sh KERNEL FLAVOR JOB     e.g. scripts/vm.sh 6.1 base check
 #
 # Builds (or reuses) the kernel, builds cnxx and the test modules for it in
-# out/KERNEL-FLAVOR/, packs a busybox initramfs with them and the
-# user programs, runs the guest job scripts/guest/JOB.sh under QEMU (TCG,
-# hard timeout), saves the console to out/logs/, and prints the failing
-# cases and a last line "RESULT passed=N failed=M skipped=K". The checks
-# of the built C++ objects (scripts/check-objects.py) count with them.
+# out/KERNEL-FLAVOR/ (none for the inproc flavor), packs a busybox initramfs
+# with them and the user programs, runs the guest job scripts/guest/JOB.sh
+# under QEMU (TCG, hard timeout), saves the console to out/logs/, and prints
+# the failing cases and a last line "RESULT passed=N failed=M skipped=K".
+# The checks of the built C++ objects (scripts/check-objects.py) count with
+# them.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -23,38 +24,48 @@ ksrc=$(readlink -f "$kdir/source")
 stage=$CNXX_OUT/$kernel-$flavor
 mkdir -p "$stage" "$CNXX_OUT/logs"
 
-# Modules: a private copy of the tree per kernel, since Kbuild writes its
-# objects next to the sources.
-log "building modules for $kernel ($flavor)"
+# A kernel with the connector built in (the inproc flavor) cannot take
+# cnxx (Kbuild refuses it): its jobs measure the kernel's own, with the
+# user programs only.
+modules=y
+grep -qx 'CONFIG_CONNECTOR=y' "$kdir/.config" && modules=n
 rm -rf "$stage/src" "$stage/root"
 mkdir -p "$stage/src" "$stage/root/cnxx/guest" "$stage/root/bin"
 mkdir -p "$stage"/root/{proc,sys,dev,tmp,etc}
-grep -v '^#' "$CNXX_ROOT/scripts/vm-sources" | (cd "$CNXX_ROOT" && xargs cp -r --parents -t "$stage/src")
-make -s -C "$kdir" M="$stage/src" CNXX_TESTS=y -j"$(nproc)" modules >"$stage/modules.log" 2>&1 || {
-	cat "$stage/modules.log" >&2
-	die "module build failed for $kernel"
-}
-
-# What the kernel's tools did to the C++ objects (objtool on the hardened
-# base kernels, KASAN on debug), judged with the VM's console below.
 checks=$stage/build-checks.ktap
-python3 "$CNXX_ROOT/scripts/check-objects.py" "$flavor" "$stage/src" >"$checks" ||
-	grep -q '^not ok' "$checks" || echo "not ok 1 build_checks: check-objects.py failed" >>"$checks"
+rm -f "$checks"
+if [ $modules = y ]; then
+	# Modules: a private copy of the tree per kernel, since Kbuild writes its
+	# objects next to the sources.
+	log "building modules for $kernel ($flavor)"
+	grep -v '^#' "$CNXX_ROOT/scripts/vm-sources" | (cd "$CNXX_ROOT" && xargs cp -r --parents -t "$stage/src")
+	make -s -C "$kdir" M="$stage/src" CNXX_TESTS=y -j"$(nproc)" modules >"$stage/modules.log" 2>&1 || {
+		cat "$stage/modules.log" >&2
+		die "module build failed for $kernel"
+	}
 
-# The kernel's own connector sample, built against cnxx's exports.
-mkdir -p "$stage/samples"
-cp "$ksrc/samples/connector/cn_test.c" "$stage/samples/"
-echo 'obj-m := cn_test.o' >"$stage/samples/Kbuild"
-make -s -C "$kdir" M="$stage/samples" KBUILD_EXTRA_SYMBOLS="$stage/src/Module.symvers" modules \
-	>"$stage/samples.log" 2>&1 || { cat "$stage/samples.log" >&2; die "cn_test build failed"; }
+	# What the kernel's tools did to the C++ objects (objtool on the hardened
+	# base kernels, KASAN on debug), judged with the VM's console below.
+	python3 "$CNXX_ROOT/scripts/check-objects.py" "$flavor" "$stage/src" >"$checks" ||
+		grep -q '^not ok' "$checks" || echo "not ok 1 build_checks: check-objects.py failed" >>"$checks"
+
+	# The kernel's own connector sample, built against cnxx's exports.
+	mkdir -p "$stage/samples"
+	cp "$ksrc/samples/connector/cn_test.c" "$stage/samples/"
+	echo 'obj-m := cn_test.o' >"$stage/samples/Kbuild"
+	make -s -C "$kdir" M="$stage/samples" KBUILD_EXTRA_SYMBOLS="$stage/src/Module.symvers" modules \
+		>"$stage/samples.log" 2>&1 || { cat "$stage/samples.log" >&2; die "cn_test build failed"; }
+fi
 
 # User programs and the libraries they need: the guest has only busybox.
 "$CNXX_ROOT/scripts/build-user.sh" "$ksrc" "$stage/root"
 
-cp "$stage"/src/cnxx.ko "$stage"/src/cnxx_proc.ko "$stage"/src/kunit/*.ko "$stage"/src/tests/vm/*.ko "$stage"/src/tools/bench/*.ko \
-	"$stage"/samples/cn_test.ko "$stage/root/cnxx/"
-cp "$kdir/drivers/connector/cn.ko" "$stage/root/cnxx/"
-cp "$CNXX_ROOT"/scripts/guest/*.sh "$stage/root/cnxx/guest/"
+if [ $modules = y ]; then
+	cp "$stage"/src/cnxx.ko "$stage"/src/cnxx_proc.ko "$stage"/src/kunit/*.ko "$stage"/src/tests/vm/*.ko \
+		"$stage"/src/tools/bench/*.ko "$stage"/samples/cn_test.ko "$stage/root/cnxx/"
+	cp "$kdir/drivers/connector/cn.ko" "$stage/root/cnxx/"
+fi
+cp "$CNXX_ROOT"/scripts/guest/*.sh "$CNXX_ROOT"/scripts/guest/*.awk "$stage/root/cnxx/guest/"
 install -m 0755 "$CNXX_ROOT/scripts/guest/init" "$stage/root/init"
 cp /bin/busybox "$stage/root/bin/busybox"
 (cd "$stage/root" && find . | cpio -o -H newc --quiet | gzip -1) >"$stage/initrd.gz"
@@ -80,6 +91,6 @@ rc=$?
 set -e
 grep -cE "$results" "$logf" >"$count" || true
 log "VM finished in $((SECONDS - start)) s (qemu status $rc)"
-cat "$checks" >>"$logf"
+[ ! -f "$checks" ] || cat "$checks" >>"$logf"
 [ $rc -eq 124 ] && echo "[$kernel-$flavor] FAIL VM timed out after $timeout s"
 python3 "$CNXX_ROOT/scripts/ktap.py" "$logf" --kunit "$ksrc/tools/testing/kunit" --name "$kernel-$flavor" --expect-end "$job"
