@@ -54,12 +54,41 @@ public:
     RcuReadGuard& operator=(const RcuReadGuard&) = delete;
 };
 
+// An atomic section (cxxrt/platform.h) for the lifetime of the guard: an
+// RCU read section in which the task is not preempted, so that bit locks
+// can be taken inside. No sleeping inside. Opening one costs one platform
+// call, which also yields the running task.
+class [[nodiscard]] AtomicSection {
+public:
+    AtomicSection() : task_(cnxx_pf_atomic_enter()) {}
+    ~AtomicSection() { cnxx_pf_atomic_exit(); }
+    AtomicSection(const AtomicSection&) = delete;
+    AtomicSection& operator=(const AtomicSection&) = delete;
+
+    // The task that opened the section (current).
+    const task_struct* task() const { return task_; }
+
+private:
+    const task_struct* const task_;
+};
+
 // Holds the bit lock in bit 0 of @word for the lifetime of the guard: a
-// spinning one-word lock for a few instructions. No sleeping inside.
+// spinning one-word lock for a few instructions, taken only inside an
+// atomic section (the constructor asks for one), where the holder cannot
+// be preempted. The lock is inline, with no platform call: the same
+// atomic test-and-set and release store as the kernel's bit_spin_lock()
+// and __bit_spin_unlock(), whose preemption handling the section does.
+// @word holds nothing but the lock, so the release may be a plain store.
 class [[nodiscard]] BitLockGuard {
 public:
-    explicit BitLockGuard(unsigned long& word) : word_(word) { cnxx_pf_bit_lock(&word_); }
-    ~BitLockGuard() { cnxx_pf_bit_unlock(&word_); }
+    BitLockGuard(unsigned long& word, const AtomicSection&) : word_(word)
+    {
+        while (__builtin_expect(__atomic_fetch_or(&word_, 1UL, __ATOMIC_ACQUIRE) & 1UL, 0)) {
+            while (__atomic_load_n(&word_, __ATOMIC_RELAXED) & 1UL)
+                cnxx_pf_cpu_relax();
+        }
+    }
+    ~BitLockGuard() { __atomic_store_n(&word_, 0UL, __ATOMIC_RELEASE); }
     BitLockGuard(const BitLockGuard&) = delete;
     BitLockGuard& operator=(const BitLockGuard&) = delete;
 

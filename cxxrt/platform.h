@@ -76,13 +76,23 @@ void cnxx_pf_mutex_lock(struct cnxx_mutex *mutex);
 void cnxx_pf_mutex_unlock(struct cnxx_mutex *mutex);
 
 /*
- * bit_spin_lock() on bit 0 of *@word: a one-word lock for short sections
- * in process or RCU read context; disables preemption while held. *@word
- * holds nothing but the lock, so the unlock may be a plain release store
- * (__bit_spin_unlock()): only the holder writes the word.
+ * An atomic section: an RCU read-side critical section in which the task
+ * is not preempted (rcu_read_lock_sched(): since the RCU flavours were
+ * consolidated, call_rcu() waits for those too). Nothing inside may sleep.
+ * Sections nest. The runtime's bit locks (cxxrt/lock.h) are taken only
+ * inside one, so that they are plain atomic instructions in the C++ code,
+ * with no platform call: a holder cannot be preempted, and the section is
+ * paid once for a lookup and a lock together.
+ *
+ * _enter also returns the running task (current), which the code opening
+ * a section on a hot path needs next (a call frame names its task): one
+ * platform call where two were. Only ever compared.
  */
-void cnxx_pf_bit_lock(unsigned long *word);
-void cnxx_pf_bit_unlock(unsigned long *word);
+struct task_struct;
+const struct task_struct *cnxx_pf_atomic_enter(void);
+void cnxx_pf_atomic_exit(void);
+/* cpu_relax(): a spinner's pause while a bit lock is contended. */
+void cnxx_pf_cpu_relax(void);
 
 /*
  * A per-CPU statistics counter (alloc_percpu(u64)): _inc adds one to the
@@ -97,7 +107,6 @@ void cnxx_pf_percpu_counter_inc(struct cnxx_percpu_counter *counter);
 cnxx_u64 cnxx_pf_percpu_counter_sum(const struct cnxx_percpu_counter *counter);
 
 /* The running task (current), only ever compared. */
-struct task_struct;
 const struct task_struct *cnxx_pf_current(void);
 
 /*

@@ -1,18 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The platform functions the C++ side calls: the runtime's
- * (cxxrt/platform.h: memory, RCU, locks, waiting, work items, logging) and
- * the core's (kmod/core/cnxx_abi.h: lock classes, calling a callback).
+ * (cxxrt/platform.h: memory, RCU, atomic sections, locks, waiting, work
+ * items, logging) and the core's (kmod/core/cnxx_abi.h: lock classes,
+ * calling a callback).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/processor.h>	/* before bit_spinlock.h, for cpu_relax() */
-#include <linux/bit_spinlock.h>
 #include <linux/lockdep.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
 #include <linux/percpu.h>
 #include <linux/printk.h>
+#include <linux/processor.h>
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
@@ -114,19 +114,21 @@ void cnxx_pf_mutex_unlock(struct cnxx_mutex *m)
 	mutex_unlock(&m->mutex);
 }
 
-void cnxx_pf_bit_lock(unsigned long *word)
+/* The C++ bit locks inside rely on the preemption this disables. */
+const struct task_struct *cnxx_pf_atomic_enter(void)
 {
-	bit_spin_lock(0, word);
+	rcu_read_lock_sched();
+	return current;
 }
 
-/*
- * The word holds only the lock bit, and only the holder writes it (a
- * spinner's test_and_set on a set bit stores the same value), so a plain
- * release store suffices: no locked instruction.
- */
-void cnxx_pf_bit_unlock(unsigned long *word)
+void cnxx_pf_atomic_exit(void)
 {
-	__bit_spin_unlock(0, word);
+	rcu_read_unlock_sched();
+}
+
+void cnxx_pf_cpu_relax(void)
+{
+	cpu_relax();
 }
 
 int cnxx_pf_percpu_counter_create(struct cnxx_percpu_counter **counter)
@@ -227,9 +229,11 @@ static struct lockdep_map cnxx_calls_map =
 	STATIC_LOCKDEP_MAP_INIT("cnxx_callback", &cnxx_calls_key);
 #endif
 
+/* Called inside an atomic section, which the callback runs outside of. */
 void cnxx_pf_invoke(cnxx_callback_t cb, struct cn_msg *msg,
 		    struct netlink_skb_parms *sender)
 {
+	rcu_read_unlock_sched();
 #ifdef CONFIG_LOCKDEP
 	lock_map_acquire(&cnxx_calls_map);
 #endif
@@ -237,6 +241,7 @@ void cnxx_pf_invoke(cnxx_callback_t cb, struct cn_msg *msg,
 #ifdef CONFIG_LOCKDEP
 	lock_map_release(&cnxx_calls_map);
 #endif
+	rcu_read_lock_sched();
 }
 
 void cnxx_pf_lockdep_wait_calls(void)

@@ -29,7 +29,8 @@ public:
     // Never sleeps, never fails.
     void append(Change& change)
     {
-        cxxrt::BitLockGuard guard(lock_word_);
+        cxxrt::AtomicSection section;
+        cxxrt::BitLockGuard guard(lock_word_, section);
         changes_.push_back(change);
     }
 
@@ -37,7 +38,8 @@ public:
     // Never sleeps.
     Change* take_oldest()
     {
-        cxxrt::BitLockGuard guard(lock_word_);
+        cxxrt::AtomicSection section;
+        cxxrt::BitLockGuard guard(lock_word_, section);
         return changes_.pop_front();
     }
 

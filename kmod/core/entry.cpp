@@ -7,6 +7,7 @@
 
 namespace cnxx {
 
+using cxxrt::AtomicSection;
 using cxxrt::BitLockGuard;
 using cxxrt::MemoryOrder;
 
@@ -36,7 +37,8 @@ Entry::~Entry()
 
 void Entry::mark_dead()
 {
-    BitLockGuard guard(lock_word_);
+    AtomicSection section;
+    BitLockGuard guard(lock_word_, section);
     ASSERT(!dead_);
     dead_ = true;
     // The unlinker's hold, taken with the same lock so that no call can
@@ -46,7 +48,8 @@ void Entry::mark_dead()
 
 bool Entry::add_waiter()
 {
-    BitLockGuard guard(lock_word_);
+    AtomicSection section;
+    BitLockGuard guard(lock_word_, section);
     ASSERT(dead_);
     if (claimed_)
         return false;
@@ -56,7 +59,8 @@ bool Entry::add_waiter()
 
 bool Entry::remove_waiter()
 {
-    BitLockGuard guard(lock_word_);
+    AtomicSection section;
+    BitLockGuard guard(lock_word_, section);
     ASSERT(waiters_ > 0);
     --waiters_;
     if (waiters_ > 0 || claimed_ || in_flight_.load(MemoryOrder::Relaxed) > 0)
@@ -67,7 +71,8 @@ bool Entry::remove_waiter()
 
 bool Entry::is_called_by(const task_struct* task)
 {
-    BitLockGuard guard(lock_word_);
+    AtomicSection section;
+    BitLockGuard guard(lock_word_, section);
     for (CallFrame& frame : frames_) {
         if (frame.task == task)
             return true;
@@ -79,7 +84,8 @@ bool Entry::mark_removing(const task_struct* task, bool removing)
 {
     bool found = false;
     {
-        BitLockGuard guard(lock_word_);
+        AtomicSection section;
+        BitLockGuard guard(lock_word_, section);
         for (CallFrame& frame : frames_) {
             if (frame.task == task) {
                 frame.removing = removing;
@@ -98,7 +104,8 @@ bool Entry::drained(const task_struct* task, bool skip_removing)
     // The task's own calls are below it on its stack: they cannot end
     // while it waits. Under the lock, which also orders what each ended
     // call did to the entry before the remover frees it.
-    BitLockGuard guard(lock_word_);
+    AtomicSection section;
+    BitLockGuard guard(lock_word_, section);
     for (CallFrame& frame : frames_) {
         if (frame.task != task && !(skip_removing && frame.removing))
             return false;

@@ -33,7 +33,7 @@ using cxxrt::u64;
 // One running call of a callback; lives on the calling task's stack.
 struct CallFrame : public cxxrt::ListNode<CallFrame> {
     explicit CallFrame(const task_struct* task) : task(task) {}
-    const task_struct* const task; // cnxx_pf_current() of the caller
+    const task_struct* const task; // current of the caller
     // Set, under the entry's lock, while this call's task is itself inside
     // a removal of the same id (see Registry::wait_retired()).
     bool removing = false;
@@ -54,11 +54,11 @@ public:
     cnxx_callback_t callback() const { return callback_; }
 
     // Registers @frame as a call about to run, and counts it delivered,
-    // unless the entry is being removed. Needs an RCU read section (the
-    // entry was just looked up). Inline: it runs for every message.
-    bool enter(CallFrame& frame)
+    // unless the entry is being removed. In the atomic section @section
+    // that looked the entry up. Inline: it runs for every message.
+    bool enter(CallFrame& frame, const cxxrt::AtomicSection& section)
     {
-        cxxrt::BitLockGuard guard(lock_word_);
+        cxxrt::BitLockGuard guard(lock_word_, section);
         if (dead_)
             return false;
         frames_.push_back(frame);
@@ -78,10 +78,10 @@ public:
     };
 
     // Unregisters @frame after its call returned, and says what the caller
-    // must do. Call it inside an RCU read section and act before leaving it.
-    Exit exit(CallFrame& frame)
+    // must do. Call it inside an atomic section and wake before leaving it.
+    Exit exit(CallFrame& frame, const cxxrt::AtomicSection& section)
     {
-        cxxrt::BitLockGuard guard(lock_word_);
+        cxxrt::BitLockGuard guard(lock_word_, section);
         frames_.remove(frame);
         const u32 left = in_flight_.load(cxxrt::MemoryOrder::Relaxed) - 1;
         if (!dead_) {

@@ -74,26 +74,45 @@ public:
     // Calls the callback of @id with @message and @sender, holding no lock
     // during the call. -ENODEV if no live callback has that id. May sleep.
     // Inline: the receive path of every message.
+    //
+    // Three platform calls per message: one atomic section holds the
+    // lookup and the entry's registration of the call (its bit lock is
+    // inline), cnxx_pf_invoke() leaves it for the callback and opens the
+    // next, which unregisters the call and is left last. The section is
+    // also the RCU read section that keeps the entry alive around both.
     Result<void> dispatch(const cnxx_cb_id& id, cn_msg* message, netlink_skb_parms* sender)
     {
-        CXXRT_UNINITIALIZED CallFrame frame(cnxx_pf_current());
-        Entry* entry;
+        Entry* reclaim_entry;
         {
-            cxxrt::RcuReadGuard rcu;
-            entry = table_.find(id);
+            cxxrt::AtomicSection section;
+            Entry* const entry = table_.find(id);
             if (!entry)
                 return cxxrt::Error::from_errno(ENODEV);
-            if (!entry->enter(frame)) {
+            CXXRT_UNINITIALIZED CallFrame frame(section.task());
+            if (!entry->enter(frame, section)) {
                 // Unlinked a moment ago and being removed.
                 entry->dropped.increment();
                 return cxxrt::Error::from_errno(ENODEV);
             }
+            // The frame keeps the entry alive: removal waits for it, or
+            // leaves the freeing to it. The callback may sleep, send, and
+            // add or remove ids, its own included.
+            cnxx_pf_invoke(entry->callback(), message, sender);
+            // Once the frame is gone a waiting remover may free the entry,
+            // but only after a grace period, which this section holds off
+            // until the wake below has been done.
+            const Entry::Exit exit = entry->exit(frame, section);
+            if (exit == Entry::Exit::Done) [[likely]]
+                return {};
+            if (exit == Entry::Exit::Wake) {
+                cnxx_pf_wake(entry->wait_key());
+                return {};
+            }
+            reclaim_entry = entry;
         }
-        // The frame keeps the entry alive: removal waits for it, or leaves
-        // the freeing to it. The callback may sleep, send, and add or
-        // remove ids, its own included.
-        cnxx_pf_invoke(entry->callback(), message, sender);
-        finish_call(*entry, frame);
+        // The last call of a removed entry frees it, outside the section:
+        // that takes the registry's mutex.
+        reclaim(*reclaim_entry);
         return {};
     }
 
@@ -136,24 +155,6 @@ public:
 
 private:
     using Table = cxxrt::RcuHashTable<Entry, EntryHashTraits>;
-
-    void finish_call(Entry& entry, CallFrame& frame)
-    {
-        Entry::Exit exit;
-        {
-            // Once the frame is gone a waiting remover may free the entry,
-            // but only after a grace period, which this read section holds
-            // off until the wake below has been done.
-            cxxrt::RcuReadGuard rcu;
-            exit = entry.exit(frame);
-            if (exit == Entry::Exit::Done) [[likely]]
-                return;
-            if (exit == Entry::Exit::Wake)
-                cnxx_pf_wake(entry.wait_key());
-        }
-        if (exit == Entry::Exit::Reclaim)
-            reclaim(entry);
-    }
 
     // Moves @entry (unlinked, under mutex_) to the retiring list.
     void retire_locked(Entry& entry);

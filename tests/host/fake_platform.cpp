@@ -34,14 +34,14 @@ namespace {
 // --- context checks --------------------------------------------------------
 
 thread_local int rcu_depth = 0;
-thread_local int bit_lock_depth = 0;
+thread_local int atomic_depth = 0;
 thread_local std::vector<const cnxx_lock_class*> held_classes;
 
 void might_sleep(const char* what)
 {
-    if (rcu_depth > 0 || bit_lock_depth > 0) {
-        std::fprintf(stderr, "fake platform: %s in atomic context (rcu %d, bit locks %d)\n", what,
-            rcu_depth, bit_lock_depth);
+    if (rcu_depth > 0 || atomic_depth > 0) {
+        std::fprintf(stderr, "fake platform: %s in atomic context (rcu %d, atomic sections %d)\n",
+            what, rcu_depth, atomic_depth);
         std::abort();
     }
 }
@@ -490,22 +490,28 @@ void cnxx_pf_mutex_unlock(struct cnxx_mutex* mutex)
     maybe_preempt();
 }
 
-void cnxx_pf_bit_lock(unsigned long* word)
+// An atomic section: an RCU read section in which nothing may sleep (the
+// bit locks inside are the runtime's own, inline).
+const struct task_struct* cnxx_pf_atomic_enter(void)
 {
-    while (__atomic_fetch_or(word, 1UL, __ATOMIC_ACQUIRE) & 1UL) {
-        while (__atomic_load_n(word, __ATOMIC_RELAXED) & 1UL)
-            std::this_thread::yield();
-    }
-    ++bit_lock_depth;
+    cnxx_pf_rcu_read_lock();
+    ++atomic_depth;
+    return &current_task;
 }
 
-void cnxx_pf_bit_unlock(unsigned long* word)
+void cnxx_pf_atomic_exit(void)
 {
-    if (!(__atomic_load_n(word, __ATOMIC_RELAXED) & 1UL))
-        die("bit_unlock of a free lock");
-    --bit_lock_depth;
-    __atomic_fetch_and(word, ~1UL, __ATOMIC_RELEASE);
+    if (atomic_depth <= 0)
+        die("atomic section exit without enter");
+    --atomic_depth;
+    cnxx_pf_rcu_read_unlock();
     maybe_preempt();
+}
+
+// A host thread holding a bit lock can be descheduled: let it run.
+void cnxx_pf_cpu_relax(void)
+{
+    std::this_thread::yield();
 }
 
 struct cnxx_percpu_counter {
@@ -579,8 +585,12 @@ void cnxx_pf_work_destroy(struct cnxx_work* work)
 
 void cnxx_pf_invoke(cnxx_callback_t cb, struct cn_msg* msg, struct netlink_skb_parms* sender)
 {
+    if (atomic_depth != 1)
+        die("callback invoked outside of exactly one atomic section");
+    cnxx_pf_atomic_exit();
     might_sleep("callback");
     cb(msg, sender);
+    cnxx_pf_atomic_enter();
 }
 
 } // extern "C"
