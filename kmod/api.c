@@ -15,6 +15,7 @@ static_assert(sizeof(struct cb_id) == sizeof(struct cnxx_cb_id));
 static_assert(offsetof(struct cb_id, idx) == offsetof(struct cnxx_cb_id, idx));
 static_assert(offsetof(struct cb_id, val) == offsetof(struct cnxx_cb_id, val));
 static_assert(CNXX_NAME_LEN == CN_CBQ_NAMELEN);
+static_assert(offsetof(struct cn_msg, len) == CNXX_CN_MSG_LEN_OFFSET);
 
 int cn_add_callback(const struct cb_id *id, const char *name,
 		    void (*callback)(struct cn_msg *, struct netlink_skb_parms *))
@@ -32,20 +33,55 @@ void cn_del_callback(const struct cb_id *id)
 }
 EXPORT_SYMBOL_GPL(cn_del_callback);
 
-/* Named apart from libcnxx's cnxx_send(): one name, one function. */
-static int cnxx_route_and_send(struct cn_msg *msg, u16 len, u32 portid,
-			       u32 group, gfp_t gfp, void *filter,
-			       void *filter_data)
+/*
+ * Named apart from libcnxx's cnxx_send(): one name, one function.
+ *
+ * What a send costs on top of building and sending the skb is kept to a
+ * few inline instructions: the core is called only when
+ * cnxx_route_is_direct() (cnxx_abi.h, the core's own rule) says the send
+ * needs a registry lookup or a walk of several records, and a success is
+ * counted here with a per-CPU increment of the core's counter; only a
+ * failure goes to cnxx_core_account_send(). Inlined into each exported
+ * function: no call between cn_netlink_send() and cnxx_netlink_send().
+ */
+/*
+ * cnxx_core_route() for what the fast path below does not decide: the
+ * group, or a negative errno. Out of line, so that the fast path keeps no
+ * local whose address is taken (and needs no stack canary).
+ */
+static noinline s64 cnxx_route_slow(const struct cn_msg *msg, u16 len,
+				    u32 portid, u32 group)
 {
-	const struct cnxx_cb_id *id = (const struct cnxx_cb_id *)&msg->id;
 	u32 dst;
+	int err = cnxx_core_route(cnxx_core, msg, len, portid, group, &dst);
+
+	return err ? err : dst;
+}
+
+static __always_inline int cnxx_route_and_send(struct cn_msg *msg, u16 len,
+					       u32 portid, u32 group,
+					       gfp_t gfp, void *filter,
+					       void *filter_data)
+{
+	s64 dst = group;
 	int err;
 
-	err = cnxx_core_route(cnxx_core, msg, len, portid, group, &dst);
-	if (!err)
-		err = cnxx_netlink_send(msg, len, portid, dst, gfp, filter,
-					filter_data);
-	cnxx_core_account_send(cnxx_core, id, err);
+	if (unlikely(!cnxx_route_is_direct(msg, len, portid, group))) {
+		dst = cnxx_route_slow(msg, len, portid, group);
+		if (dst < 0) {
+			err = dst;
+			goto fail;
+		}
+	}
+	err = cnxx_netlink_send(msg, len, portid, dst, gfp, filter,
+				filter_data);
+	if (likely(err >= 0)) {
+		cnxx_percpu_counter_inc(cnxx_sent_counter);
+		return err;
+	}
+fail:
+	cnxx_core_account_send(cnxx_core, (const struct cnxx_cb_id *)&msg->id,
+			       err);
 	return err;
 }
 
@@ -98,6 +134,7 @@ EXPORT_SYMBOL_NS_GPL(cnxx_core_del, CNXX_INTERNAL);
 EXPORT_SYMBOL_NS_GPL(cnxx_core_receive, CNXX_INTERNAL);
 EXPORT_SYMBOL_NS_GPL(cnxx_core_route, CNXX_INTERNAL);
 EXPORT_SYMBOL_NS_GPL(cnxx_core_account_send, CNXX_INTERNAL);
+EXPORT_SYMBOL_NS_GPL(cnxx_core_sent_counter, CNXX_INTERNAL);
 EXPORT_SYMBOL_NS_GPL(cnxx_core_notify_request, CNXX_INTERNAL);
 EXPORT_SYMBOL_NS_GPL(cnxx_core_for_each, CNXX_INTERNAL);
 EXPORT_SYMBOL_NS_GPL(cnxx_core_stats, CNXX_INTERNAL);

@@ -75,6 +75,7 @@ CNXX_PARAM(fail_init_step, 0, 0, 3,
 	   "Test only: make init step N fail with -ENOMEM");
 
 struct cnxx_core *cnxx_core;
+struct cnxx_percpu_counter *cnxx_sent_counter;
 
 /* Whether the test asked step @step (named @what) to fail. */
 static bool cnxx_inject_init_fault(unsigned int step, const char *what)
@@ -96,13 +97,19 @@ static int cnxx_core_init(void)
 		.ops = &cnxx_netlink_ops,
 	};
 
+	int err;
+
 	if (cnxx_inject_init_fault(1, "core"))
 		return -ENOMEM;
-	return cnxx_core_create(&config, &cnxx_core);
+	err = cnxx_core_create(&config, &cnxx_core);
+	if (!err)
+		cnxx_sent_counter = cnxx_core_sent_counter(cnxx_core);
+	return err;
 }
 
 static void cnxx_core_exit(void)
 {
+	cnxx_sent_counter = NULL;
 	cnxx_core_destroy(cnxx_core);
 	cnxx_core = NULL;
 }

@@ -7,6 +7,7 @@
 #define CNXX_SHIMS_H
 
 #include <linux/connector.h>
+#include <linux/percpu.h>
 #include <linux/types.h>
 #include <uapi/cnxx/cnxx_wire.h>
 
@@ -14,6 +15,14 @@
 
 /* The connector instance behind the exported API; set while loaded. */
 extern struct cnxx_core *cnxx_core;
+/* Its cnxx_core_sent_counter(), for api.c's inline count of sends. */
+extern struct cnxx_percpu_counter *cnxx_sent_counter;
+
+/* A platform per-CPU counter is an alloc_percpu(u64) (platform.c). */
+static inline void cnxx_percpu_counter_inc(struct cnxx_percpu_counter *c)
+{
+	this_cpu_inc(*(u64 __percpu *)c);
+}
 
 /* netlink.c: the NETLINK_CONNECTOR kernel socket. */
 int cnxx_netlink_init(unsigned int reply_timeout_ms);

@@ -74,3 +74,8 @@ void cnxx_core_stats(struct cnxx_core* core, struct cnxx_stats* stats)
 {
     connector_of(core)->read_stats(*stats);
 }
+
+struct cnxx_percpu_counter* cnxx_core_sent_counter(struct cnxx_core* core)
+{
+    return connector_of(core)->sent_counter();
+}

@@ -176,6 +176,39 @@ void cnxx_core_receive(struct cnxx_core *core, void *buf, cnxx_size_t len,
 int cnxx_core_route(struct cnxx_core *core, const struct cn_msg *msg,
 		    cnxx_u16 len, cnxx_u32 portid, cnxx_u32 group,
 		    cnxx_u32 *dst_group);
+
+/* Where struct cn_msg keeps len (checked in kmod/api.c and wire.h). */
+#define CNXX_CN_MSG_LEN_OFFSET 16
+
+/*
+ * Whether @msg followed by @len bytes is one record: its len field is all
+ * of @len, what cn_netlink_send() always sends. Reads that one field.
+ */
+static inline bool cnxx_send_is_one_record(const struct cn_msg *msg,
+					   cnxx_u16 len)
+{
+	cnxx_u16 msg_len;
+
+	__builtin_memcpy(&msg_len,
+			 (const unsigned char *)msg + CNXX_CN_MSG_LEN_OFFSET,
+			 sizeof(msg_len));
+	return msg_len == len;
+}
+
+/*
+ * Whether cnxx_core_route() would route @msg to @group with neither a
+ * registry lookup nor a walk of records: one record, and a destination
+ * the caller gave. The exported send functions (kmod/api.c) then skip the
+ * call into the core. Inline in this C header, so that the shim's fast
+ * path and the core's route() are this one definition: nothing to keep
+ * in step.
+ */
+static inline bool cnxx_route_is_direct(const struct cn_msg *msg,
+					cnxx_u16 len, cnxx_u32 portid,
+					cnxx_u32 group)
+{
+	return (portid || group) && cnxx_send_is_one_record(msg, len);
+}
 /*
  * Whether a unicast the current task sends now may wait for a full
  * receiver: false while the task runs a callback whose removal is
@@ -190,6 +223,15 @@ bool cnxx_core_reply_may_block(struct cnxx_core *core);
  */
 void cnxx_core_account_send(struct cnxx_core *core,
 			    const struct cnxx_cb_id *id, int result);
+
+/*
+ * The per-CPU counter (cxxrt/platform.h) behind cnxx_stats.tx_messages,
+ * which cnxx_core_account_send() increments for a success. A shim may
+ * count its successful sends there itself, with the platform's inline
+ * per-CPU increment, and call cnxx_core_account_send() for failures only:
+ * no call into the core for a send that goes well. Lives as long as @core.
+ */
+struct cnxx_percpu_counter *cnxx_core_sent_counter(struct cnxx_core *core);
 
 /*
  * A notification request from a kernel module: @ctl and its ranges, @size

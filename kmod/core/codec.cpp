@@ -14,19 +14,21 @@ using cxxrt::u64;
 Result<void> check_record_chain(const void* message, u16 len)
 {
     const auto* bytes = static_cast<const u8*>(message);
-    const u32 total = wire::connector_message_size + u32(len);
+    // The records fit exactly when the walk, from header to header, lands
+    // on the end. A header starting at or before @len (the end minus a
+    // header) is whole, so the loop reads only whole headers, and its one
+    // test both bounds the read and ends the walk: four instructions per
+    // record. The first header is whole by the caller's contract; each
+    // step moves at least a header's size, so this ends within
+    // len / 20 + 1 rounds, and offsets stay far below 2^32.
     u32 offset = 0;
-    // Each step consumes at least a header, so this ends within
-    // total / 20 rounds.
-    while (offset < total) {
-        if (total - offset < wire::connector_message_size)
-            return Error::from_errno(EINVAL);
+    do {
         // Only the len field: no copy of the whole header per record.
         const auto record_len
             = load_unaligned<u16>(bytes + offset + __builtin_offsetof(wire::ConnectorMessage, len));
         offset += wire::connector_message_size + u32(record_len);
-    }
-    if (offset != total)
+    } while (offset <= u32(len));
+    if (offset != wire::connector_message_size + u32(len))
         return Error::from_errno(EINVAL);
     return {};
 }

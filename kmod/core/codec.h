@@ -119,11 +119,8 @@ Result<void> check_record_chain(const void* message, u16 len);
 // them: -EINVAL if they do not add up exactly.
 inline Result<void> check_records(const void* message, u16 len)
 {
-    // One record, what cn_netlink_send() always sends: its len is all of
-    // @len. Only that field is read; no walk.
-    const auto* len_field
-        = static_cast<const u8*>(message) + __builtin_offsetof(wire::ConnectorMessage, len);
-    if (cxxrt::load_unaligned<u16>(len_field) == len)
+    // One record, what cn_netlink_send() always sends: no walk.
+    if (cnxx_send_is_one_record(static_cast<const cn_msg*>(message), len))
         return {};
     return check_record_chain(message, len);
 }

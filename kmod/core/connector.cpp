@@ -187,6 +187,9 @@ Result<void> Connector::handle_control(
 
 Result<u32> Connector::route(const cn_msg* message, cxxrt::u16 len, u32 port_id, u32 group)
 {
+    // What the shim decides inline, from the same definition.
+    if (cnxx_route_is_direct(message, len, port_id, group)) [[likely]]
+        return group;
     TRY(codec::check_records(message, len));
     if (port_id || group)
         return group;

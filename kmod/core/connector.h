@@ -46,6 +46,10 @@ public:
     // may be null when the message is unknown. Any context; never sleeps.
     void account_send(const cnxx_cb_id* id, int result);
 
+    // The per-CPU counter of successful sends, for a shim that counts
+    // them itself (cnxx_core_sent_counter()).
+    cnxx_percpu_counter* sent_counter() { return tx_messages_.handle(); }
+
     // Whether a unicast sent now by the current task may wait for a full
     // receiver: not when the task is inside a call of a callback whose
     // removal is pending. May sleep.
