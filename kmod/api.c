@@ -8,6 +8,7 @@
 
 #include <cnxx/cnxx_kernel.h>
 
+#include "netlink_send.h"
 #include "shims.h"
 
 /* What the casts below and the core's copy of a name rely on. */
@@ -15,6 +16,7 @@ static_assert(sizeof(struct cb_id) == sizeof(struct cnxx_cb_id));
 static_assert(offsetof(struct cb_id, idx) == offsetof(struct cnxx_cb_id, idx));
 static_assert(offsetof(struct cb_id, val) == offsetof(struct cnxx_cb_id, val));
 static_assert(CNXX_NAME_LEN == CN_CBQ_NAMELEN);
+static_assert(sizeof(struct cn_msg) == CNXX_CN_MSG_SIZE);
 static_assert(offsetof(struct cn_msg, len) == CNXX_CN_MSG_LEN_OFFSET);
 
 int cn_add_callback(const struct cb_id *id, const char *name,
@@ -34,17 +36,6 @@ void cn_del_callback(const struct cb_id *id)
 EXPORT_SYMBOL_GPL(cn_del_callback);
 
 /*
- * Named apart from libcnxx's cnxx_send(): one name, one function.
- *
- * What a send costs on top of building and sending the skb is kept to a
- * few inline instructions: the core is called only when
- * cnxx_route_is_direct() (cnxx_abi.h, the core's own rule) says the send
- * needs a registry lookup or a walk of several records, and a success is
- * counted here with a per-CPU increment of the core's counter; only a
- * failure goes to cnxx_core_account_send(). Inlined into each exported
- * function: no call between cn_netlink_send() and cnxx_netlink_send().
- */
-/*
  * cnxx_core_route() for what the fast path below does not decide: the
  * group, or a negative errno. Out of line, so that the fast path keeps no
  * local whose address is taken (and needs no stack canary).
@@ -58,6 +49,19 @@ static noinline s64 cnxx_route_slow(const struct cn_msg *msg, u16 len,
 	return err ? err : dst;
 }
 
+/*
+ * Named apart from libcnxx's cnxx_send(): one name, one function.
+ *
+ * What a send costs on top of building and sending the skb is kept to a
+ * few inline instructions: the records are checked inline, the core is
+ * called only when cnxx_route_is_direct() (cnxx_abi.h, the core's own
+ * rule) says the send needs a registry lookup or is malformed, and a
+ * success is counted here with a per-CPU increment of the core's counter;
+ * only a failure goes to cnxx_core_account_send(). This and
+ * cnxx_netlink_send() are inlined into each exported function:
+ * cn_netlink_send() makes no call of its own before netlink's (the
+ * in-tree one goes through cn_netlink_send_mult()).
+ */
 static __always_inline int cnxx_route_and_send(struct cn_msg *msg, u16 len,
 					       u32 portid, u32 group,
 					       gfp_t gfp, void *filter,

@@ -18,12 +18,12 @@
  * One nlmsg of type NLMSG_DONE holding @msg and the @len bytes after its
  * header, for @portid or group @group of @nls. Returns the skb, or
  * ERR_PTR(-ESRCH) for a broadcast nobody listens to, -ENOMEM or -EMSGSIZE.
- * Any context.
+ * Any context. Always inline, as the in-tree connector has it in its send
+ * function: -Os would keep a copy and call it.
  */
-static inline struct sk_buff *cnxx_netlink_msg(struct sock *nls,
-					       const struct cn_msg *msg,
-					       u16 len, u32 portid, u32 group,
-					       gfp_t gfp)
+static __always_inline struct sk_buff *
+cnxx_netlink_msg(struct sock *nls, const struct cn_msg *msg, u16 len,
+		 u32 portid, u32 group, gfp_t gfp)
 {
 	unsigned int size = sizeof(*msg) + len;
 	struct nlmsghdr *nlh;

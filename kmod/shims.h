@@ -27,9 +27,7 @@ static inline void cnxx_percpu_counter_inc(struct cnxx_percpu_counter *c)
 /* netlink.c: the NETLINK_CONNECTOR kernel socket. */
 int cnxx_netlink_init(unsigned int reply_timeout_ms);
 void cnxx_netlink_exit(void);
-/* Sends @msg and @len bytes after its header as one nlmsg; see api.c. */
-int cnxx_netlink_send(const struct cn_msg *msg, u16 len, u32 portid,
-		      u32 group, gfp_t gfp, void *filter, void *filter_data);
+/* netlink_send.h: cnxx_netlink_send(), inline. */
 extern const struct cnxx_core_ops cnxx_netlink_ops;
 
 /* procfs.c: /proc/net/connector, /proc/net/cnxx, /proc/net/cnxx_stats. */

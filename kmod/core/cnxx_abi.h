@@ -177,37 +177,48 @@ int cnxx_core_route(struct cnxx_core *core, const struct cn_msg *msg,
 		    cnxx_u16 len, cnxx_u32 portid, cnxx_u32 group,
 		    cnxx_u32 *dst_group);
 
-/* Where struct cn_msg keeps len (checked in kmod/api.c and wire.h). */
+/* struct cn_msg: its size, and where it keeps len (checked in kmod/api.c
+ * and kmod/core/wire.h). */
+#define CNXX_CN_MSG_SIZE 20
 #define CNXX_CN_MSG_LEN_OFFSET 16
 
 /*
- * Whether @msg followed by @len bytes is one record: its len field is all
- * of @len, what cn_netlink_send() always sends. Reads that one field.
+ * Whether @msg followed by @len bytes is whole cn_msg records laid end to
+ * end, as cn_netlink_send_mult() sends them: the walk from header to
+ * header lands exactly on the end. One record, what cn_netlink_send()
+ * always sends, is one step. Only the len fields are read. A header that
+ * starts at or before @last (the end minus a header) is whole, so the walk
+ * reads only whole headers, and its one test both bounds the read and
+ * ends the walk: four instructions per record. The first header is whole:
+ * @msg is a cn_msg.
  */
-static inline bool cnxx_send_is_one_record(const struct cn_msg *msg,
-					   cnxx_u16 len)
+static inline bool cnxx_send_records_fit(const struct cn_msg *msg,
+					 cnxx_u16 len)
 {
-	cnxx_u16 msg_len;
+	const unsigned char *p = (const unsigned char *)msg;
+	const unsigned char *last = p + len;
+	cnxx_u16 record_len;
 
-	__builtin_memcpy(&msg_len,
-			 (const unsigned char *)msg + CNXX_CN_MSG_LEN_OFFSET,
-			 sizeof(msg_len));
-	return msg_len == len;
+	do {
+		__builtin_memcpy(&record_len, p + CNXX_CN_MSG_LEN_OFFSET,
+				 sizeof(record_len));
+		p += CNXX_CN_MSG_SIZE + record_len;
+	} while (p <= last);
+	return p == last + CNXX_CN_MSG_SIZE;
 }
 
 /*
- * Whether cnxx_core_route() would route @msg to @group with neither a
- * registry lookup nor a walk of records: one record, and a destination
- * the caller gave. The exported send functions (kmod/api.c) then skip the
- * call into the core. Inline in this C header, so that the shim's fast
- * path and the core's route() are this one definition: nothing to keep
- * in step.
+ * Whether cnxx_core_route() would route @msg to @group with no registry
+ * lookup: whole records, and a destination the caller gave. The exported
+ * send functions (kmod/api.c) then skip the call into the core. Inline in
+ * this C header, so that the shim's fast path and the core's route() are
+ * this one definition: nothing to keep in step.
  */
 static inline bool cnxx_route_is_direct(const struct cn_msg *msg,
 					cnxx_u16 len, cnxx_u32 portid,
 					cnxx_u32 group)
 {
-	return (portid || group) && cnxx_send_is_one_record(msg, len);
+	return (portid || group) && cnxx_send_records_fit(msg, len);
 }
 /*
  * Whether a unicast the current task sends now may wait for a full

@@ -11,28 +11,6 @@ using cxxrt::Error;
 using cxxrt::load_unaligned;
 using cxxrt::u64;
 
-Result<void> check_record_chain(const void* message, u16 len)
-{
-    const auto* bytes = static_cast<const u8*>(message);
-    // The records fit exactly when the walk, from header to header, lands
-    // on the end. A header starting at or before @len (the end minus a
-    // header) is whole, so the loop reads only whole headers, and its one
-    // test both bounds the read and ends the walk: four instructions per
-    // record. The first header is whole by the caller's contract; each
-    // step moves at least a header's size, so this ends within
-    // len / 20 + 1 rounds, and offsets stay far below 2^32.
-    u32 offset = 0;
-    do {
-        // Only the len field: no copy of the whole header per record.
-        const auto record_len
-            = load_unaligned<u16>(bytes + offset + __builtin_offsetof(wire::ConnectorMessage, len));
-        offset += wire::connector_message_size + u32(record_len);
-    } while (offset <= u32(len));
-    if (offset != wire::connector_message_size + u32(len))
-        return Error::from_errno(EINVAL);
-    return {};
-}
-
 wire::NotifyRange ControlRequest::range(u32 index) const
 {
     return load_unaligned<wire::NotifyRange>(ranges_ + u64(index) * wire::notify_range_size);

@@ -67,6 +67,7 @@ constexpr u32 notify_range_size = sizeof(NotifyRange);
 
 static_assert(sizeof(NetlinkHeader) == netlink_header_size);
 static_assert(sizeof(ConnectorMessage) == connector_message_size);
+static_assert(connector_message_size == CNXX_CN_MSG_SIZE);
 static_assert(__builtin_offsetof(ConnectorMessage, len) == CNXX_CN_MSG_LEN_OFFSET);
 static_assert(sizeof(cnxx_cb_id) == 8);
 

@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * netlink_send.h - sending a connector message on cnxx's socket. Inline,
+ * so that the exported send functions (api.c) reach netlink with no call
+ * of their own in between; the notifications (netlink.c) use it too.
+ */
+#ifndef CNXX_NETLINK_SEND_H
+#define CNXX_NETLINK_SEND_H
+
+#include <linux/gfp.h>
+#include <net/netlink.h>
+
+#include "netlink_msg.h"
+#include "shims.h"
+
+/* The NETLINK_CONNECTOR kernel socket (netlink.c); set while loaded. */
+extern struct sock *cnxx_nls;
+
+/*
+ * Sends @skb to @portid. A blocking unicast (GFP_KERNEL, as callbacks
+ * reply) waits for room in a full receiver at most the socket's send
+ * timeout (reply_timeout_ms), and not at all from a callback whose removal
+ * is pending, so that no sender can hold cn_del_callback() or rmmod. What
+ * does not fit is dropped with -EAGAIN and counted.
+ */
+static __always_inline int cnxx_netlink_unicast(struct sk_buff *skb,
+						u32 portid, gfp_t gfp)
+{
+	int nonblock = !gfpflags_allow_blocking(gfp) ||
+		       !cnxx_core_reply_may_block(cnxx_core);
+
+	return netlink_unicast(cnxx_nls, skb, portid, nonblock);
+}
+
+/*
+ * Sends @msg and the @len bytes after its header as one nlmsg to @portid,
+ * or broadcasts it to @group. Any context.
+ */
+static __always_inline int cnxx_netlink_send(const struct cn_msg *msg,
+					     u16 len, u32 portid, u32 group,
+					     gfp_t gfp, void *filter,
+					     void *filter_data)
+{
+	struct sk_buff *skb;
+
+	skb = cnxx_netlink_msg(cnxx_nls, msg, len, portid, group, gfp);
+	if (IS_ERR(skb))
+		return PTR_ERR(skb);
+	if (group)
+#ifdef CNXX_HAVE_SEND_FILTER
+		return netlink_broadcast_filtered(cnxx_nls, skb, portid, group,
+						  gfp, filter, filter_data);
+#else
+		return netlink_broadcast(cnxx_nls, skb, portid, group, gfp);
+#endif
+	return cnxx_netlink_unicast(skb, portid, gfp);
+}
+
+#endif /* CNXX_NETLINK_SEND_H */
