@@ -46,7 +46,10 @@ static noinline s64 cnxx_route_slow(const struct cn_msg *msg, u16 len,
 	u32 dst;
 	int err = cnxx_core_route(cnxx_core, msg, len, portid, group, &dst);
 
-	return err ? err : dst;
+	/* Both as s64: in "err ? err : dst" the errno would turn unsigned. */
+	if (err)
+		return err;
+	return dst;
 }
 
 /*
