@@ -177,8 +177,7 @@ int cnxx_core_route(struct cnxx_core *core, const struct cn_msg *msg,
 		    cnxx_u16 len, cnxx_u32 portid, cnxx_u32 group,
 		    cnxx_u32 *dst_group);
 
-/* struct cn_msg: its size, and where it keeps len (checked in kmod/api.c
- * and kmod/core/wire.h). */
+/* struct cn_msg: its size and where it keeps len (checked in api.c, wire.h). */
 #define CNXX_CN_MSG_SIZE 20
 #define CNXX_CN_MSG_LEN_OFFSET 16
 
