@@ -51,7 +51,7 @@ make -s -C "$kdir" M="$stage/samples" KBUILD_EXTRA_SYMBOLS="$stage/src/Module.sy
 # User programs and the libraries they need: the guest has only busybox.
 "$CNXX_ROOT/scripts/build-user.sh" "$ksrc" "$stage/root"
 
-cp "$stage"/src/cnxx.ko "$stage"/src/kunit/*.ko "$stage"/src/tests/vm/*.ko "$stage"/src/tools/bench/*.ko \
+cp "$stage"/src/cnxx.ko "$stage"/src/cnxx_proc.ko "$stage"/src/kunit/*.ko "$stage"/src/tests/vm/*.ko "$stage"/src/tools/bench/*.ko \
 	"$stage"/samples/cn_test.ko "$stage/root/cnxx/"
 cp "$kdir/drivers/connector/cn.ko" "$stage/root/cnxx/"
 cp "$CNXX_ROOT"/scripts/guest/*.sh "$stage/root/cnxx/guest/"
