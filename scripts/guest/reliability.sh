@@ -2,10 +2,12 @@
 # sleep checks, failslab): the check job's steps, short reliability runs
 # (privileges, concurrency, load/unload, fault injection, fuzzing), the
 # unload, parameter and init-failure steps, a leak scan, then the reports
-# KASAN and lockdep must make about deliberate bugs. cnxx.seed=N on the
+# KASAN and lockdep must make about deliberate bugs. The process-events
+# steps run here too, under KASAN, lockdep and kmemleak. cnxx.seed=N on the
 # kernel command line replays a run.
 . /cnxx/guest/lib.sh
 . /cnxx/guest/steps.sh
+. /cnxx/guest/proc_steps.sh
 
 steps() {
 	common_steps
@@ -14,6 +16,10 @@ steps() {
 	step load_unload rel_cycle "$(cmdline_param cycles 30)"
 	step fault_injection rel_fault "$(cmdline_param fault_seconds 8)" 10
 	step fuzz rel_fuzz "$(cmdline_param fuzz_count 10000)"
+	step proc_forkstat proc_forkstat
+	step proc_selftest proc_selftest
+	step proc_unload_under_load proc_unload_cycles "$(cmdline_param proc_cycles 3)"
+	step proc_flood proc_flood "$(cmdline_param proc_requests 500)"
 	step unload_self_removed unload_self_removed
 	step unload_slow_reader unload_slow_reader
 	step unload_cnxx unload_cnxx
