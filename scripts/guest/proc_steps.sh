@@ -270,7 +270,7 @@ proc_unload_cycles() {
 # ---------------------------------------------------------------------------
 # proc_flood OPS: cnproc flood on 200 sockets while processes fork, exec
 # and exit: OPS requests checked one by one against the kernel's rules,
-# then OPS requests from each of 4 threads, the count never negative.
+# then OPS requests more from 4 threads, the count never negative.
 proc_flood() {
 	proc_load || return 1
 	rc=0
@@ -278,7 +278,7 @@ proc_flood() {
 	proc_churn &
 	churn=$!
 	/cnxx/cnproc flood -n 200 -o "$1" -s "$(rel_seed)" || rc=1
-	/cnxx/cnproc flood -n 50 -o "$1" -j 4 -s "$(rel_seed)" || rc=1
+	/cnxx/cnproc flood -n 50 -o $(($1 / 4)) -j 4 -s "$(rel_seed)" || rc=1
 	rm -f $PROC_CHURN_FLAG
 	wait $churn
 	proc_unload || rc=1
