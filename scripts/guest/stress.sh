@@ -15,7 +15,7 @@ steps() {
 	step load_unload rel_cycle "$(cmdline_param cycles 300)"
 	step fault_injection rel_fault "$(cmdline_param fault_seconds 60)" 10
 	step fuzz rel_fuzz "$(cmdline_param fuzz_count 1000000)"
-	step proc_flood proc_flood "$(cmdline_param proc_requests 2000)"
+	step proc_flood proc_flood "$(cmdline_param proc_requests 1000)"
 	step proc_unload_under_load proc_unload_cycles "$(cmdline_param proc_cycles 15)"
 	step unload_cnxx unload_cnxx
 	step kmemleak kmemleak_scan
