@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `make stress`: the long reliability job (scripts/guest/stress.sh:
 # privileges, concurrency stress, load/unload cycles, fault injection,
-# 1,000,000 fuzzed datagrams, leak scan) on the debug kernels, one VM each.
+# 1,000,000 fuzzed datagrams, process-events request floods and unloads
+# under load, leak scan) on the debug kernels, one VM each.
 # Prints each kernel's figures and failures, ends with one summary line and
 # a non-zero status if anything failed.
 #
@@ -21,7 +22,7 @@ for k in $kernels; do
 		echo "--- figures ($logf)"
 		# the steps' diagnostics: "# stress: ...", "# fuzz: ..." and so on
 		tr -d '\r' <"$logf" |
-			grep -E '^ *# (priv|stress|cycle|fault|fuzz|kmemleak|FAIL)[: ]' |
+			grep -E '^ *# (priv|stress|cycle|fault|fuzz|proc|kmemleak|FAIL)[: ]' |
 			sed 's/^ *# /  /'
 	fi
 done

@@ -30,7 +30,8 @@ run_job() {
 	"$1"
 }
 
-# step NAME CMD...: runs CMD, indents its output, reports its exit status.
+# step NAME CMD...: runs CMD, indents its output, reports its exit status
+# (4 is a skip, as for the kernel's selftests).
 step() {
 	name=$1
 	shift
@@ -51,6 +52,10 @@ step() {
 	esac
 	if [ $rc -eq 0 ]; then
 		echo "ok $step_no $name"
+	elif [ $rc -eq 4 ]; then
+		# kselftest's KSFT_SKIP
+		echo "ok $step_no $name # SKIP"
+		rc=0
 	else
 		echo "# $name exited with status $rc"
 		echo "not ok $step_no $name"

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * User-space helpers shared by cnstress and nlfuzz: raw sockets (their
- * receive buffers and failure injection are the point), seeded random
- * numbers, files. Frames and proc parsing come from libcnxx.
+ * User-space helpers shared by cnstress, nlfuzz and cnproc: raw sockets
+ * (their receive buffers and failure injection are the point), seeded
+ * random numbers, files. Frames and proc parsing come from libcnxx.
  */
 #ifndef CNXX_STRESSUTIL_H
 #define CNXX_STRESSUTIL_H

@@ -1,0 +1,286 @@
+# Steps for cnxx_proc.ko, process events on {CN_IDX_PROC, CN_VAL_PROC}, with
+# real clients: Debian's forkstat, the kernel's selftest proc_filter (6.6+)
+# and cnproc (tests/vm). Source after lib.sh and steps.sh; cnxx must be
+# loaded. Each step loads cnxx_proc and unloads it again.
+
+PROC_STATS=/proc/net/cnxx_proc
+# While this file exists, proc_churn goes on.
+PROC_CHURN_FLAG=/tmp/proc_churn.run
+
+# proc_per_socket: 6.6+ keeps process-event state per socket (filters,
+# unprivileged listeners, a close stops counting); 6.1 has one count.
+proc_per_socket() {
+	v=$(uname -r)
+	maj=${v%%.*}
+	v=${v#*.}
+	min=${v%%.*}
+	[ "$maj" -gt 6 ] || { [ "$maj" -eq 6 ] && [ "$min" -ge 6 ]; }
+}
+
+proc_listeners() {
+	awk '$1 == "listeners" { print $2 }' $PROC_STATS 2>/dev/null
+}
+
+# proc_wait_listeners TEST N: waits up to 10 s for "listeners TEST N"
+# (TEST: -eq, -ge, ...).
+proc_wait_listeners() {
+	pw_tries=0
+	while [ $pw_tries -lt 100 ]; do
+		pw_n=$(proc_listeners)
+		[ -n "$pw_n" ] && [ "$pw_n" "$1" "$2" ] && return 0
+		sleep 0.1
+		pw_tries=$((pw_tries + 1))
+	done
+	echo "# listeners: got '$(proc_listeners)', want $1 $2"
+	return 1
+}
+
+proc_listed() {
+	grep -q '^cn_proc  *1:1$' /proc/net/connector
+}
+
+proc_load() {
+	insmod /cnxx/cnxx_proc.ko || return 1
+	proc_listed || { echo "# cn_proc is not in /proc/net/connector"; return 1; }
+}
+
+proc_unload() {
+	rmmod cnxx_proc || { echo "# rmmod cnxx_proc failed"; return 1; }
+	! proc_listed || { echo "# cn_proc still in /proc/net/connector"; return 1; }
+	[ ! -e $PROC_STATS ] || { echo "# $PROC_STATS left behind"; return 1; }
+}
+
+# proc_end RC: unloads cnxx_proc if it is still loaded; RC, or 1 if that
+# fails.
+proc_end() {
+	if grep -q '^cnxx_proc ' /proc/modules; then
+		proc_unload || return 1
+	fi
+	return "$1"
+}
+
+# Forks, execs and exits until PROC_CHURN_FLAG goes.
+proc_churn() {
+	while [ -e $PROC_CHURN_FLAG ]; do
+		/bin/true
+		sh -c 'exit 1'
+	done
+}
+
+# proc_show FILE: a client's output as diagnostics.
+proc_show() {
+	sed 's/^/# | /' "$1"
+}
+
+# proc_expect FILE WHAT REGEX: FILE has a line matching REGEX.
+proc_expect() {
+	grep -Eq "$3" "$1" && return 0
+	echo "# $(basename "$1"): no $2 (/$3/)"
+	return 1
+}
+
+# ---------------------------------------------------------------------------
+# forkstat (Debian's, as packaged; root, which it insists on): one instance
+# prints the events of known processes, a second one ends by itself (-D)
+# with its statistics (-S). Both close without IGNORE.
+proc_forkstat() {
+	proc_load || return 1
+	rc=0
+	out=/tmp/forkstat.out
+	stats=/tmp/forkstat-stats.out
+	printf '#!/bin/sh\nsleep 1\nexit 5\n' >/tmp/cnxxnamed
+	chmod +x /tmp/cnxxnamed
+	forkstat -c -l -e fork,exec,exit,comm -D 120 >$out 2>&1 &
+	fs=$!
+	forkstat -S -c -e exec,exit -D 15 >$stats 2>&1 &
+	fs_stats=$!
+	proc_wait_listeners -eq 2 || rc=1
+	# A rename (prctl(PR_SET_NAME) as /proc/self/comm does it), a named
+	# program three times, a process killed by SIGTERM.
+	sh -c 'printf cnxxrenamed >/proc/self/comm; sleep 1; exit 7' &
+	renamed=$!
+	/tmp/cnxxnamed &
+	named=$!
+	sleep 30 &
+	killed=$!
+	sleep 1
+	kill -TERM $killed
+	wait $renamed $named $killed
+	/tmp/cnxxnamed
+	/tmp/cnxxnamed
+	sleep 1
+	kill -INT $fs
+	wait $fs || { echo "# forkstat exited with status $?"; rc=1; }
+	wait $fs_stats || { echo "# forkstat -D exited with status $?"; rc=1; }
+	echo "# step shell $$; renamed $renamed, named $named, killed $killed"
+	# forkstat prints a fork as the parent's line, then the child's.
+	awk -v p=$$ -v c=$renamed '$2 == "fork" && $3 == p && $4 == "parent" { n = NR }
+		$2 == "fork" && $3 == c && $4 == "child" && NR == n + 1 { found = 1 }
+		END { exit !found }' $out ||
+		{ echo "# forkstat.out: no fork of $renamed by $$"; rc=1; }
+	# (in brackets: forkstat takes a process of process group 0, as all
+	# under the initramfs's init are, for a kernel thread)
+	proc_expect $out "exec of $named" "^[0-9:]+ exec +$named +\\[?cnxxnamed\\]? *$" || rc=1
+	proc_expect $out "rename of $renamed" "^[0-9:]+ comm +$renamed .* -> cnxxrenamed *$" || rc=1
+	# exit codes as wait() gives them: status << 8, or the signal
+	proc_expect $out "exit 7 of $renamed" "^[0-9:]+ exit +$renamed +1792 " || rc=1
+	proc_expect $out "exit 5 of $named" "^[0-9:]+ exit +$named +1280 " || rc=1
+	proc_expect $out "SIGTERM of $killed" "^[0-9:]+ exit +$killed +15 " || rc=1
+	exits=$(awk '$NF == "cnxxnamed" && $1 ~ /^[0-9]+$/ { print $3 }' $stats)
+	expect_eq "forkstat -S: exits of cnxxnamed" "$exits" 3 || rc=1
+	# Neither sent IGNORE: 6.6+ counts the closes, 6.1 cannot.
+	if proc_per_socket; then
+		proc_wait_listeners -eq 0 || rc=1
+	else
+		expect_eq "listeners after the closes (6.1)" "$(proc_listeners)" 2 || rc=1
+	fi
+	if [ $rc -ne 0 ]; then
+		proc_show $out
+		proc_show $stats
+	fi
+	proc_unload || rc=1
+	return $rc
+}
+
+# ---------------------------------------------------------------------------
+# The kernel's selftest tools/testing/selftests/connector/proc_filter.c
+# (6.6+), as root and as uid 65534, with its filter (-f: only non-zero
+# exits) and without.
+proc_selftest() {
+	if ! proc_per_socket; then
+		echo "# SKIP proc_input filters need 6.6 or later"
+		return 4
+	fi
+	proc_load || return 1
+	# su needs the user
+	grep -q '^nobody:' /etc/passwd 2>/dev/null ||
+		echo 'nobody:x:65534:65534:nobody:/:/bin/sh' >>/etc/passwd
+	grep -q '^nogroup:' /etc/group 2>/dev/null ||
+		echo 'nogroup:x:65534:' >>/etc/group
+	rc=0
+	for who in root nobody; do
+		proc_filter_run $who -f || rc=1
+		proc_filter_run $who "" || rc=1
+	done
+	proc_wait_listeners -eq 0 || rc=1
+	proc_end $rc
+}
+
+# proc_filter_run root|nobody [-f]
+proc_filter_run() {
+	out=/tmp/proc_filter.out
+	before=$(proc_listeners)
+	if [ "$1" = root ]; then
+		/cnxx/proc_filter $2 >$out 2>&1 &
+	else
+		su -s /bin/sh nobody -c "exec /cnxx/proc_filter $2" >$out 2>&1 &
+	fi
+	pf=$!
+	r=0
+	proc_wait_listeners -eq $((before + 1)) || r=1
+	sh -c 'sleep 1; exit 3' &
+	bad=$!
+	sh -c 'sleep 1; exit 0' &
+	good=$!
+	wait $bad $good
+	sleep 0.5
+	kill -INT $pf
+	wait $pf || { echo "# proc_filter exited with status $?"; r=1; }
+	echo "# proc_filter $2 as $1: exit 3 by $bad, exit 0 by $good"
+	proc_expect $out "end line" '^Done total count: [0-9]+$' || r=1
+	proc_expect $out "exit of $bad" "^# Exit process $bad \\(tgid $bad\\) with code 768," || r=1
+	if [ "$2" = -f ]; then
+		if grep -q "^# Exit process $good " $out; then
+			echo "# exit 0 of $good passed the filter"
+			r=1
+		fi
+		if grep '^# ' $out | grep -qv '^# Exit process .* with code [1-9]'; then
+			echo "# more than non-zero exits passed the filter"
+			r=1
+		fi
+	else
+		proc_expect $out "fork of $bad" "^# Fork process $bad \\(tgid $bad\\), parent $$ " || r=1
+		proc_expect $out "exec of $bad" "^# Exec process $bad \\(tgid $bad\\)" || r=1
+		proc_expect $out "exit of $good" "^# Exit process $good \\(tgid $good\\) with code 0," || r=1
+	fi
+	# it sends IGNORE before it closes
+	proc_wait_listeners -eq "$before" || r=1
+	[ $r -eq 0 ] || proc_show $out
+	return $r
+}
+
+# ---------------------------------------------------------------------------
+# proc_unload_cycles CYCLES: rmmod and insmod of cnxx_proc CYCLES times
+# while processes fork, exec and exit and cnproc's 3 sockets and forkstat
+# listen. Each rmmod must end within seconds and take cn_proc out of
+# /proc/net/connector; after each insmod cnproc listens again and must get
+# events. When all have closed, 6.6+ counts no listener.
+proc_unload_cycles() {
+	proc_load || return 1
+	rc=0
+	out=/tmp/cnproc-listen.out
+	fsout=/tmp/forkstat-unload.out
+	/cnxx/cnproc listen -n 3 >$out 2>&1 &
+	lp=$!
+	forkstat -e fork,exec,exit -D 600 >$fsout 2>&1 &
+	fp=$!
+	proc_wait_listeners -eq 4 || rc=1
+	touch $PROC_CHURN_FLAG
+	proc_churn &
+	churn=$!
+	i=0 worst=0
+	while [ $i -lt "$1" ] && [ $rc -eq 0 ]; do
+		i=$((i + 1))
+		sleep 1
+		t0=$(cut -d' ' -f1 /proc/uptime)
+		if ! rmmod cnxx_proc; then
+			echo "# rmmod $i failed"
+			rc=1
+			break
+		fi
+		ms=$(awk -v t0="$t0" '{ printf "%d", ($1 - t0) * 1000 }' /proc/uptime)
+		[ "$ms" -gt "$worst" ] && worst=$ms
+		if [ "$ms" -gt 10000 ]; then
+			echo "# rmmod $i took $ms ms"
+			rc=1
+		fi
+		! proc_listed || { echo "# cn_proc listed after rmmod $i"; rc=1; }
+		[ ! -e $PROC_STATS ] || { echo "# $PROC_STATS after rmmod $i"; rc=1; }
+		proc_load || { rc=1; break; }
+		kill -USR1 $lp
+		proc_wait_listeners -eq 3 || rc=1
+	done
+	echo "# proc: $i unloads under load, the longest $worst ms"
+	sleep 1
+	rm -f $PROC_CHURN_FLAG
+	wait $churn
+	kill -INT $lp $fp
+	wait $lp || { echo "# cnproc listen failed"; rc=1; }
+	wait $fp || { echo "# forkstat exited with status $?"; rc=1; }
+	grep '^# ' $out | head -40
+	got=$(grep -c ' exit ' $fsout)
+	echo "# proc: forkstat printed $got exits before the first unload"
+	[ "$got" -gt 0 ] || { proc_show $fsout; rc=1; }
+	if proc_per_socket; then
+		proc_wait_listeners -eq 0 || rc=1
+	fi
+	proc_end $rc
+}
+
+# ---------------------------------------------------------------------------
+# proc_flood OPS: cnproc flood on 200 sockets while processes fork, exec
+# and exit: OPS requests checked one by one against the kernel's rules,
+# then OPS requests more from 4 threads, the count never negative.
+proc_flood() {
+	proc_load || return 1
+	rc=0
+	touch $PROC_CHURN_FLAG
+	proc_churn &
+	churn=$!
+	/cnxx/cnproc flood -n 200 -o "$1" -s "$(rel_seed)" || rc=1
+	/cnxx/cnproc flood -n 50 -o $(($1 / 4)) -j 4 -s "$(rel_seed)" || rc=1
+	rm -f $PROC_CHURN_FLAG
+	wait $churn
+	proc_unload || rc=1
+	return $rc
+}
