@@ -79,8 +79,8 @@ bench_run() {
 	return $rc
 }
 
-# Process events. proc_load PROVIDER: the modules, and the listener.
-proc_load() {
+# Process events. bench_proc_load PROVIDER: the modules, and the listener.
+bench_proc_load() {
 	case $1 in
 	cnxx) insmod /cnxx/cnxx.ko ;;
 	cnxx_proc) insmod /cnxx/cnxx.ko && insmod /cnxx/cnxx_proc.ko ;;
@@ -92,7 +92,7 @@ proc_load() {
 	esac
 }
 
-proc_unload() {
+bench_proc_unload() {
 	unload_rc=0
 	case $1 in *+listener) listener_stop || unload_rc=1 ;; esac
 	case $1 in cnxx_proc*) rmmod cnxx_proc || unload_rc=1 ;; esac
@@ -143,7 +143,7 @@ listener_check() {
 
 # proc_run PROVIDER GROUP ROUND: one cnprocbench run; figures go to $results.
 proc_run() {
-	proc_load "$1" || { proc_unload "$1" 2>/dev/null; return 1; }
+	bench_proc_load "$1" || { bench_proc_unload "$1" 2>/dev/null; return 1; }
 	case $2 in
 	proc-fork) cnprocbench fork --provider "$1" --time-ms "$proc_ms" >/tmp/run.out ;;
 	proc-exec) cnprocbench exec /cnxx/cnprocexit --provider "$1" --time-ms "$proc_ms" >/tmp/run.out ;;
@@ -158,7 +158,7 @@ proc_run() {
 		rc=1 ;;
 	cnxx_proc+listener) sed -n 's/^listeners /# cnxx_proc listeners /p' /proc/net/cnxx_proc ;;
 	esac
-	proc_unload "$1" || rc=1
+	bench_proc_unload "$1" || rc=1
 	case $1 in *+listener) listener_check "$2" || rc=1 ;; esac
 	return $rc
 }

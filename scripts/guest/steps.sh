@@ -346,13 +346,6 @@ proc_spawn() {
 	return $st
 }
 
-# proc_expect OUT PATTERN WHAT: OUT has a line matching PATTERN (grep -E).
-proc_expect() {
-	grep -Eq -- "$2" "$1" && return 0
-	echo "# no $3 in $1"
-	return 1
-}
-
 # cnctl proc refuses without cnxx_proc.ko, and with it prints a spawned
 # child's events: filtered JSON lines, and a text line.
 proc_cnctl() {
@@ -371,9 +364,9 @@ proc_cnctl() {
 	expect_eq "JSON lines" "$(grep -c '^{"time":"[^"]*","cpu":[0-9]*,"timestamp_ns":[0-9]*,"event":"' /tmp/proc.json)" 12 || rc=1
 	expect_eq "events other than fork, exec, exit" \
 		"$(grep -Ecv '"event":"(fork|exec|exit)"' /tmp/proc.json)" 0 || rc=1
-	proc_expect /tmp/proc.json "\"event\":\"fork\",\"parent_pid\":[0-9]+,\"parent_tgid\":[0-9]+,\"child_pid\":$c,\"child_tgid\":$c}" "fork of $c" || rc=1
-	proc_expect /tmp/proc.json "\"event\":\"exec\",\"process_pid\":$c,\"process_tgid\":$c}" "exec of $c" || rc=1
-	proc_expect /tmp/proc.json "\"event\":\"exit\",\"process_pid\":$c,\"process_tgid\":$c,\"exit_code\":768,\"exit_signal\":17,\"parent_pid\":[0-9]+,\"parent_tgid\":[0-9]+,\"exit_status\":3}" "exit of $c" || rc=1
+	proc_expect /tmp/proc.json "fork of $c" "\"event\":\"fork\",\"parent_pid\":[0-9]+,\"parent_tgid\":[0-9]+,\"child_pid\":$c,\"child_tgid\":$c}" || rc=1
+	proc_expect /tmp/proc.json "exec of $c" "\"event\":\"exec\",\"process_pid\":$c,\"process_tgid\":$c}" || rc=1
+	proc_expect /tmp/proc.json "exit of $c" "\"event\":\"exit\",\"process_pid\":$c,\"process_tgid\":$c,\"exit_code\":768,\"exit_signal\":17,\"parent_pid\":[0-9]+,\"parent_tgid\":[0-9]+,\"exit_status\":3}" || rc=1
 	# the filter is the kernel's from 6.6 on, cnctl's before
 	case "$(uname -r)" in
 	6.1.*) want=1 ;;
@@ -384,7 +377,7 @@ proc_cnctl() {
 	# text; only non-zero exits: the child's is the one
 	proc_spawn /tmp/proc.txt --events nonzero-exit --count 1 --timeout 60 || rc=1
 	c=$proc_child
-	proc_expect /tmp/proc.txt "^[-0-9T:.]+ cpu=[0-9]+ ts=[0-9]+\.[0-9]{9} exit $c/$c code 0x300 \(exit 3\) signal 17 parent [0-9]+/[0-9]+$" "exit line of $c" || rc=1
+	proc_expect /tmp/proc.txt "exit line of $c" "^[-0-9T:.]+ cpu=[0-9]+ ts=[0-9]+\.[0-9]{9} exit $c/$c code 0x300 \(exit 3\) signal 17 parent [0-9]+/[0-9]+$" || rc=1
 
 	grep -E '^(fork|exec|exit) ' /proc/net/cnxx_proc | sed 's/^/# /'
 	rmmod cnxx_proc || rc=1
