@@ -63,16 +63,12 @@ static void cnxx_proc_on_newtask(void *data, struct task_struct *task,
 				 unsigned long clone_flags)
 {
 	struct cnxx_proc_facts f = { .what = PROC_EVENT_FORK };
-	struct task_struct *parent;
 
 	if (cnxx_proc_nobody_listens())
 		return;
 	cnxx_proc_task_ids(&f, task);
-	rcu_read_lock();
-	parent = rcu_dereference(task->real_parent);
-	f.peer_pid = parent->pid;
-	f.peer_tgid = parent->tgid;
-	rcu_read_unlock();
+	/* copy_process() has hashed the child: it is alive here. */
+	cnxx_proc_parent_ids(&f, task);
 	cnxx_proc_emit(CNXX_PROC_FORK, &f);
 }
 
@@ -187,6 +183,9 @@ static void cnxx_proc_on_exit(void *data, struct task_struct *task)
 	cnxx_proc_emit(CNXX_PROC_EXIT, &f);
 }
 
+#define cnxx_proc_for_each(p, table) \
+	for ((p) = (table); (p) < (table) + ARRAY_SIZE(table); (p)++)
+
 struct cnxx_proc_tracepoint {
 	const char *name;
 	void *probe;
@@ -206,8 +205,7 @@ static void cnxx_proc_find_tracepoint(struct tracepoint *tp, void *priv)
 {
 	struct cnxx_proc_tracepoint *t;
 
-	for (t = cnxx_proc_tracepoints;
-	     t < cnxx_proc_tracepoints + ARRAY_SIZE(cnxx_proc_tracepoints); t++)
+	cnxx_proc_for_each(t, cnxx_proc_tracepoints)
 		if (!strcmp(tp->name, t->name))
 			t->tp = tp;
 }
@@ -452,8 +450,7 @@ void cnxx_proc_probes_sync(void)
 	mutex_lock(&cnxx_proc_arm_lock);
 	want = !cnxx_proc_nobody_listens();
 	if (want != cnxx_proc_armed) {
-		for (k = cnxx_proc_kretprobes;
-		     k < cnxx_proc_kretprobes + ARRAY_SIZE(cnxx_proc_kretprobes); k++) {
+		cnxx_proc_for_each(k, cnxx_proc_kretprobes) {
 			if (!k->registered)
 				continue;
 			if (want)
@@ -483,8 +480,7 @@ unsigned long cnxx_proc_probes_missed(void)
 	unsigned long missed = atomic_long_read(&cnxx_proc_dumpers_missed);
 	const struct cnxx_proc_kretprobe *k;
 
-	for (k = cnxx_proc_kretprobes;
-	     k < cnxx_proc_kretprobes + ARRAY_SIZE(cnxx_proc_kretprobes); k++)
+	cnxx_proc_for_each(k, cnxx_proc_kretprobes)
 		if (k->registered)
 			missed += k->rp.nmissed;
 	return missed;
@@ -498,8 +494,7 @@ static void cnxx_proc_kretprobes_init(void)
 	if (!IS_ENABLED(CONFIG_X86_64))
 		cnxx_proc_missing(CNXX_PROC_PTRACE,
 				  "attach is probed on x86-64 only");
-	for (k = cnxx_proc_kretprobes;
-	     k < cnxx_proc_kretprobes + ARRAY_SIZE(cnxx_proc_kretprobes); k++) {
+	cnxx_proc_for_each(k, cnxx_proc_kretprobes) {
 		if (!IS_ENABLED(CONFIG_KRETPROBES)) {
 			cnxx_proc_missing(k->kind, "needs CONFIG_KRETPROBES");
 			continue;
@@ -519,8 +514,7 @@ static void cnxx_proc_kretprobes_exit(void)
 {
 	struct cnxx_proc_kretprobe *k;
 
-	for (k = cnxx_proc_kretprobes;
-	     k < cnxx_proc_kretprobes + ARRAY_SIZE(cnxx_proc_kretprobes); k++) {
+	cnxx_proc_for_each(k, cnxx_proc_kretprobes) {
 		if (k->registered)
 			unregister_kretprobe(&k->rp);
 		k->registered = false;
@@ -531,8 +525,7 @@ static void cnxx_proc_tracepoints_exit(void)
 {
 	struct cnxx_proc_tracepoint *t;
 
-	for (t = cnxx_proc_tracepoints;
-	     t < cnxx_proc_tracepoints + ARRAY_SIZE(cnxx_proc_tracepoints); t++) {
+	cnxx_proc_for_each(t, cnxx_proc_tracepoints) {
 		if (t->tp)
 			tracepoint_probe_unregister(t->tp, t->probe, NULL);
 		t->tp = NULL;
@@ -546,8 +539,7 @@ static int cnxx_proc_tracepoints_init(void)
 	int err;
 
 	for_each_kernel_tracepoint(cnxx_proc_find_tracepoint, NULL);
-	for (t = cnxx_proc_tracepoints;
-	     t < cnxx_proc_tracepoints + ARRAY_SIZE(cnxx_proc_tracepoints); t++) {
+	cnxx_proc_for_each(t, cnxx_proc_tracepoints) {
 		if (!t->tp && t->required) {
 			pr_err("the kernel has no tracepoint %s: it needs CONFIG_TRACEPOINTS (selected by CONFIG_FTRACE with CONFIG_ENABLE_DEFAULT_TRACERS)\n",
 			       t->name);
