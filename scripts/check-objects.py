@@ -160,11 +160,12 @@ class Tap:
 def check_base(root, module, tap):
     ko = os.path.join(root, module + '.ko')
     funcs, secsyms = symbols(ko)
-    objects = [sorted(defined_functions(o) & set(funcs)) for o in cxx_objects(root, module)]
+    objs = cxx_objects(root, module)
+    objects = [sorted(defined_functions(o) & set(funcs)) for o in objs]
     cxx = set().union(*objects)
     tap.check(f'build_{module}_cxx_functions_found', len(cxx) > 0,
               [f'{len(cxx)} C++ functions in {module}.ko'])
-    indirect = any('__x86_indirect_thunk' in run('nm', '-u', o) for o in cxx_objects(root, module))
+    indirect = any('__x86_indirect_thunk' in run('nm', '-u', o) for o in objs)
     secs = set(sections(ko).values())
     for section, need, what in (
             ('.orc_unwind_ip', 'all', 'ORC entries'),

@@ -216,9 +216,7 @@ static void kid_segv_handled(int wr __maybe_unused, void *arg __maybe_unused)
 
 static void *thr_segv(void *arg)
 {
-	int tid = gettid_();
-
-	report(*(int *)arg, &tid, 1);
+	thr_report_tid(arg);
 	*pe_nowhere = 1;
 	return NULL;
 }
