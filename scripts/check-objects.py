@@ -108,35 +108,23 @@ def span(funcs, name):
 
 def covered(funcs, objects, points, inherit=False):
     """Functions of @objects (lists of names, one per object) with a point
-    in their range. With @inherit, also those that a point earlier in the
-    same object covers, or that start where a covered function ends:
-    objtool writes an ORC entry only where the frame changes, so a
-    frameless function may share its neighbour's. An object objtool never
-    saw still fails: its functions with a frame have no entry."""
+    in their range. With @inherit, also those with a point before them in
+    their section, in an object where objtool left a point in some
+    function: objtool writes an ORC entry only where the frame changes, so
+    a frameless function may share an earlier function's, whatever the
+    link order put before it. An object objtool never saw still fails."""
     by_section = {}
     for shndx, off in points:
         by_section.setdefault(shndx, []).append(off)
     hit = set()
     for names in objects:
         spans = {n: span(funcs, n) for n in names if n in funcs}
-        if not spans:
-            continue
-        first = min(start for _, start, _ in spans.values())
-        for name, (shndx, start, end) in spans.items():
-            offs = by_section.get(shndx, [])
-            if any(start <= off < end for off in offs) or \
-                    (inherit and any(first <= off < start for off in offs)):
-                hit.add(name)
-    if inherit:
-        # A frameless function first in its object that starts where a
-        # covered function ends shares that one's last entry.
-        ends = {(funcs[n][0], funcs[n][1] + funcs[n][2]) for n in hit}
-        for names in objects:
-            for name in names:
-                if name in funcs and name not in hit:
-                    shndx, start, _ = span(funcs, name)
-                    if (shndx, start) in ends or (shndx, funcs[name][1]) in ends:
-                        hit.add(name)
+        own = {n for n, (shndx, start, end) in spans.items()
+               if any(start <= off < end for off in by_section.get(shndx, []))}
+        hit |= own
+        if inherit and own:
+            hit |= {n for n, (shndx, start, _) in spans.items()
+                    if any(off < start for off in by_section.get(shndx, []))}
     return hit
 
 
