@@ -62,9 +62,15 @@ public:
     // O(1).
     bool is_empty() const { return head_.next_ == &head_; }
 
-    // The number of elements.
-    // O(1): kept up to date by every operation.
-    size_t size() const { return size_; }
+    // The number of elements. O(n): no count is kept, so that linking and
+    // unlinking, which run for every message, touch only the links.
+    size_t size_slow() const
+    {
+        size_t count = 0;
+        for (const Node* node = head_.next_; node != &head_; node = node->next_)
+            ++count;
+        return count;
+    }
 
     // Appends @item, which must not be on a list of this kind.
     // Never allocates, never fails.
@@ -78,7 +84,6 @@ public:
         node.prev_->next_ = node.next_;
         node.next_->prev_ = node.prev_;
         node.prev_ = node.next_ = nullptr;
-        --size_;
     }
 
     // The first element, or nullptr when empty.
@@ -108,9 +113,7 @@ public:
         first_moved->prev_ = last;
         last_moved->next_ = &head_;
         head_.prev_ = last_moved;
-        size_ += other.size_;
         other.head_.prev_ = other.head_.next_ = &other.head_;
-        other.size_ = 0;
     }
 
     // Iteration in list order. Do not unlink the current element while
@@ -126,12 +129,10 @@ private:
         node.prev_ = position.prev_;
         position.prev_->next_ = &node;
         position.prev_ = &node;
-        ++size_;
     }
 
     // Sentinel: never converted to T.
     Node head_;
-    size_t size_ = 0;
 };
 
 } // namespace cxxrt
