@@ -21,10 +21,10 @@ using cxxrt::u8;
 
 // One netlink message inside a receive buffer.
 struct NetlinkMessage {
-    u8* start;                  // its nlmsghdr, inside the buffer
-    wire::NetlinkHeader header; // a copy, read before any callback runs
-    u8* payload;                // right after the header
-    u32 payload_size;           // header.length - header size
+    u8* start;        // its nlmsghdr, inside the buffer
+    u8* payload;      // right after the header
+    u32 payload_size; // nlmsg_len - header size
+    u16 flags;        // nlmsg_flags, read before any callback runs
 };
 
 // Walks the netlink messages of a buffer the way nlmsg_ok()/nlmsg_next()
@@ -35,7 +35,8 @@ public:
 
     // Fills @message with the next message and returns true, or returns
     // false at the end of the buffer or at a malformed header.
-    // Inline: it runs for every message received.
+    // Inline: it runs for every message received. Reads only the two
+    // fields it needs; the whole header only to answer a malformed one.
     bool next(NetlinkMessage& message)
     {
         if (remaining_ == 0)
@@ -44,21 +45,23 @@ public:
             malformed_ = true;
             return false;
         }
-        const auto header = cxxrt::load_unaligned<wire::NetlinkHeader>(cursor_);
-        if (header.length < wire::netlink_header_size || header.length > remaining_) {
+        const u32 length = cxxrt::load_unaligned<u32>(
+            cursor_ + __builtin_offsetof(wire::NetlinkHeader, length));
+        if (length < wire::netlink_header_size || length > remaining_) {
             malformed_ = true;
             has_malformed_header_ = true;
-            malformed_header_ = header;
+            malformed_header_ = cxxrt::load_unaligned<wire::NetlinkHeader>(cursor_);
             return false;
         }
 
         message.start = cursor_;
-        message.header = header;
         message.payload = cursor_ + wire::netlink_header_size;
-        message.payload_size = header.length - wire::netlink_header_size;
+        message.payload_size = length - wire::netlink_header_size;
+        message.flags = cxxrt::load_unaligned<u16>(
+            cursor_ + __builtin_offsetof(wire::NetlinkHeader, flags));
 
         // The last message need not be padded to the alignment.
-        cxxrt::u64 advance = wire::netlink_align(header.length);
+        cxxrt::u64 advance = wire::netlink_align(length);
         if (advance > remaining_)
             advance = remaining_;
         cursor_ += advance;
@@ -97,18 +100,24 @@ inline Result<void> check_connector_payload(u32 payload_size)
     return {};
 }
 
-// Reads the cn_msg header at @bytes (any alignment). The caller has
-// checked that connector_message_size bytes are there.
-inline wire::ConnectorMessage read_connector_message(const void* bytes)
+// The id and the data length of the cn_msg at @bytes (any alignment):
+// all the receive path reads of it. The caller has checked that
+// connector_message_size bytes are there.
+inline cnxx_cb_id read_connector_id(const void* bytes)
 {
-    return cxxrt::load_unaligned<wire::ConnectorMessage>(bytes);
+    return cxxrt::load_unaligned<cnxx_cb_id>(bytes);
+}
+inline u16 read_connector_len(const void* bytes)
+{
+    return cxxrt::load_unaligned<u16>(
+        static_cast<const u8*>(bytes) + __builtin_offsetof(wire::ConnectorMessage, len));
 }
 
-// Whether the data that @message announces fits in @payload_size bytes.
-// The cn_msg.len of a sender is never trusted before this.
-inline bool connector_data_fits(const wire::ConnectorMessage& message, u32 payload_size)
+// Whether the @len bytes of data a cn_msg announces fit in @payload_size
+// bytes. The cn_msg.len of a sender is never trusted before this.
+inline bool connector_data_fits(u16 len, u32 payload_size)
 {
-    return cxxrt::u64(wire::connector_message_size) + message.len <= payload_size;
+    return wire::connector_message_size + u32(len) <= payload_size;
 }
 
 // Checks that @message (a cn_msg) and the @len bytes after its header are

@@ -9,6 +9,7 @@ namespace cnxx {
 
 using cxxrt::Error;
 using cxxrt::size_t;
+using cxxrt::u16;
 
 namespace {
 
@@ -120,7 +121,7 @@ void Connector::receive(void* buffer, size_t size, netlink_skb_parms* sender, sk
         const Result<void> result = handle_message(message, sender);
         // The header was copied before the callback ran, so a callback
         // that writes to its message cannot change this decision.
-        if (message.header.flags & wire::netlink_flag_ack)
+        if (message.flags & wire::netlink_flag_ack)
             ops_.ack(ops_context_, rx, as_nlmsghdr(message.start), result.to_errno());
     }
     if (walker.ended_malformed()) [[unlikely]] {
@@ -151,21 +152,21 @@ Result<void> Connector::handle_message(
         return size_check;
     }
 
-    CXXRT_UNINITIALIZED const wire::ConnectorMessage header
-        = codec::read_connector_message(message.payload);
-    if (!codec::connector_data_fits(header, message.payload_size)) {
+    const cnxx_cb_id id = codec::read_connector_id(message.payload);
+    const u16 len = codec::read_connector_len(message.payload);
+    if (!codec::connector_data_fits(len, message.payload_size)) {
         rx_invalid_.increment();
-        registry_.count_dropped(header.id);
+        registry_.count_dropped(id);
         return Error::from_errno(EINVAL);
     }
 
-    if (wire::is_control_id(header.id))
-        return handle_control(message.payload + wire::connector_message_size, header.len, sender);
+    if (wire::is_control_id(id))
+        return handle_control(message.payload + wire::connector_message_size, len, sender);
 
     // SAFETY: the payload holds a whole cn_msg, checked above; the callback
     // gets it where it lies, as the kernel's connector hands on nlmsg_data().
     auto* connector_message = reinterpret_cast<cn_msg*>(message.payload);
-    const Result<void> result = registry_.dispatch(header.id, connector_message, sender);
+    const Result<void> result = registry_.dispatch(id, connector_message, sender);
     if (result.is_error())
         rx_unknown_.increment();
     return result;

@@ -157,7 +157,8 @@ private:
     bool claimed_ = false; // the last to leave is freeing it
     u32 waiters_ = 0;      // removers between add_waiter() and remove_waiter()
     cxxrt::IntrusiveList<CallFrame> frames_;
-    // frames_.size(), readable without the lock by a waiting remover.
+    // How many frames are linked, readable without the lock by a waiting
+    // remover.
     cxxrt::Atomic<u32> in_flight_;
 };
 
@@ -166,20 +167,20 @@ struct EntryHashTraits {
     using Key = cnxx_cb_id;
 
     static Key key_of(const Entry& entry) { return entry.id(); }
-    static bool equal(const Key& a, const Key& b) { return a.idx == b.idx && a.val == b.val; }
 
-    // Ids are often small integers in both halves: mix every bit into the
-    // top bits, which pick the bucket (murmur3's finalizer).
-    static u64 hash(const Key& key)
+    // An id is one 64-bit word: one compare, one multiply.
+    static u64 word(const Key& key)
     {
-        u64 h = (u64(key.idx) << 32) | key.val;
-        h ^= h >> 33;
-        h *= 0xff51afd7ed558ccdULL;
-        h ^= h >> 33;
-        h *= 0xc4ceb9fe1a85ec53ULL;
-        h ^= h >> 33;
-        return h;
+        u64 word;
+        __builtin_memcpy(&word, &key, sizeof(word));
+        return word;
     }
+    static bool equal(const Key& a, const Key& b) { return word(a) == word(b); }
+
+    // Ids are often small integers in both halves. Multiplying by 2^64
+    // divided by the golden ratio (the kernel's hash_64()) spreads them
+    // over the top bits, which pick the bucket.
+    static u64 hash(const Key& key) { return word(key) * 0x61c8864680b583ebULL; }
 };
 
 } // namespace cnxx

@@ -211,7 +211,7 @@ Result<u32> Registry::group_of(const cnxx_cb_id& id) const
     return entry->group();
 }
 
-void Registry::count_dropped(const cnxx_cb_id& id)
+void Registry::count_dropped(cnxx_cb_id id)
 {
     RcuReadGuard rcu;
     if (Entry* entry = table_.find(id))

@@ -127,7 +127,7 @@ public:
 
     // Counts a message for @id that was not delivered, if @id is registered.
     // Any context; never sleeps.
-    void count_dropped(const cnxx_cb_id& id);
+    void count_dropped(cnxx_cb_id id);
 
     // Counts a failed send with @id, if @id is registered, and among
     // them a unicast dropped because the receiver was full (-EAGAIN).
@@ -177,7 +177,7 @@ private:
     cxxrt::IntrusiveList<Entry, RegistrationOrderTag> order_;
     cxxrt::IntrusiveList<Entry, RegistrationOrderTag> retiring_;
     u64 retire_seq_ = 0;
-    // retiring_.size(), readable without the mutex.
+    // How many entries are retiring, readable without the mutex.
     cxxrt::Atomic<u32> retiring_count_;
     ChangeLog changes_;
     // delivered of every freed entry.
