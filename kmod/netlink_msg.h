@@ -9,39 +9,49 @@
 #define CNXX_NETLINK_MSG_H
 
 #include <linux/connector.h>
-#include <linux/err.h>
 #include <linux/netlink.h>
 #include <linux/skbuff.h>
 #include <net/netlink.h>
 
 /*
- * One nlmsg of type NLMSG_DONE holding @msg and the @len bytes after its
- * header, for @portid or group @group of @nls. Returns the skb, or
- * ERR_PTR(-ESRCH) for a broadcast nobody listens to, -ENOMEM or -EMSGSIZE.
- * Any context. Always inline, as the in-tree connector has it in its send
- * function: -Os would keep a copy and call it.
+ * Builds one nlmsg of type NLMSG_DONE holding @msg and the @len bytes after
+ * its header, for @portid or group @group of @nls, in *@skbp. Returns 0,
+ * -ESRCH for a broadcast nobody listens to, or -ENOMEM. Any context.
+ * Always inline (-Os would keep a copy and call it), and an errno apart
+ * from the skb, so that the caller tests each failure once.
+ *
+ * The same bytes as the in-tree connector's nlmsg_put() and memcpy(), with
+ * neither nlmsg_put()'s call nor its room check: nlmsg_new() made room for
+ * exactly this message, so the header goes in with __skb_put(). The
+ * padding is zeroed by clearing the last word before the copy, which
+ * overwrites what of it is message (@size is at least a cn_msg, so that
+ * word is never the header).
  */
-static __always_inline struct sk_buff *
-cnxx_netlink_msg(struct sock *nls, const struct cn_msg *msg, u16 len,
-		 u32 portid, u32 group, gfp_t gfp)
+static __always_inline int cnxx_netlink_msg(struct sock *nls,
+					    const struct cn_msg *msg, u16 len,
+					    u32 portid, u32 group, gfp_t gfp,
+					    struct sk_buff **skbp)
 {
 	unsigned int size = sizeof(*msg) + len;
 	struct nlmsghdr *nlh;
 	struct sk_buff *skb;
 
 	if (!portid && !netlink_has_listeners(nls, group))
-		return ERR_PTR(-ESRCH);
+		return -ESRCH;
 	skb = nlmsg_new(size, gfp);
 	if (!skb)
-		return ERR_PTR(-ENOMEM);
-	nlh = nlmsg_put(skb, 0, msg->seq, NLMSG_DONE, size, 0);
-	if (!nlh) {
-		kfree_skb(skb);
-		return ERR_PTR(-EMSGSIZE);
-	}
+		return -ENOMEM;
+	nlh = __skb_put(skb, nlmsg_total_size(size));
+	nlh->nlmsg_len = nlmsg_msg_size(size);
+	nlh->nlmsg_type = NLMSG_DONE;
+	nlh->nlmsg_flags = 0;
+	nlh->nlmsg_seq = msg->seq;
+	nlh->nlmsg_pid = 0;
+	memset((u8 *)nlh + nlmsg_total_size(size) - 4, 0, 4);
 	memcpy(nlmsg_data(nlh), msg, size);
 	NETLINK_CB(skb).dst_group = group;
-	return skb;
+	*skbp = skb;
+	return 0;
 }
 
 #endif /* CNXX_NETLINK_MSG_H */

@@ -42,10 +42,11 @@ static __always_inline int cnxx_netlink_send(const struct cn_msg *msg,
 					     void *filter_data)
 {
 	struct sk_buff *skb;
+	int err;
 
-	skb = cnxx_netlink_msg(cnxx_nls, msg, len, portid, group, gfp);
-	if (IS_ERR(skb))
-		return PTR_ERR(skb);
+	err = cnxx_netlink_msg(cnxx_nls, msg, len, portid, group, gfp, &skb);
+	if (err)
+		return err;
 	if (group)
 #ifdef CNXX_HAVE_SEND_FILTER
 		return netlink_broadcast_filtered(cnxx_nls, skb, portid, group,

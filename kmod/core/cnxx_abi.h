@@ -184,20 +184,28 @@ int cnxx_core_route(struct cnxx_core *core, const struct cn_msg *msg,
 /*
  * Whether @msg followed by @len bytes is whole cn_msg records laid end to
  * end, as cn_netlink_send_mult() sends them: the walk from header to
- * header lands exactly on the end. One record, what cn_netlink_send()
- * always sends, is one step. Only the len fields are read. A header that
- * starts at or before @last (the end minus a header) is whole, so the walk
- * reads only whole headers, and its one test both bounds the read and
- * ends the walk: four instructions per record. The first header is whole:
- * @msg is a cn_msg.
+ * header lands exactly on the end. Only the len fields are read.
+ *
+ * One record, what cn_netlink_send() always sends, is the first test:
+ * there @len is msg->len, read from the same place, so the compiler
+ * proves it and the check costs cn_netlink_send() nothing. Further
+ * records: a header that starts at or before @last (the end minus a
+ * header) is whole, so the walk reads only whole headers, and its one
+ * test both bounds the read and ends the walk: four instructions per
+ * record. The first header is whole: @msg is a cn_msg.
  */
-static inline bool cnxx_send_records_fit(const struct cn_msg *msg,
-					 cnxx_u16 len)
+static inline __attribute__((__always_inline__)) bool
+cnxx_send_records_fit(const struct cn_msg *msg, cnxx_u16 len)
 {
 	const unsigned char *p = (const unsigned char *)msg;
 	const unsigned char *last = p + len;
 	cnxx_u16 record_len;
 
+	__builtin_memcpy(&record_len, p + CNXX_CN_MSG_LEN_OFFSET,
+			 sizeof(record_len));
+	if (record_len == len)
+		return true;
+	/* From the first record again: -Os compiles this form tightest. */
 	do {
 		__builtin_memcpy(&record_len, p + CNXX_CN_MSG_LEN_OFFSET,
 				 sizeof(record_len));
@@ -213,9 +221,9 @@ static inline bool cnxx_send_records_fit(const struct cn_msg *msg,
  * this C header, so that the shim's fast path and the core's route() are
  * this one definition: nothing to keep in step.
  */
-static inline bool cnxx_route_is_direct(const struct cn_msg *msg,
-					cnxx_u16 len, cnxx_u32 portid,
-					cnxx_u32 group)
+static inline __attribute__((__always_inline__)) bool
+cnxx_route_is_direct(const struct cn_msg *msg, cnxx_u16 len, cnxx_u32 portid,
+		     cnxx_u32 group)
 {
 	return (portid || group) && cnxx_send_records_fit(msg, len);
 }

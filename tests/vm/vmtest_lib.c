@@ -244,7 +244,8 @@ const char *rx_str(void)
 /*
  * Checks the framing of a connector message the kernel sent, as in
  * cn_netlink_send_mult(): one nlmsg of type NLMSG_DONE, nlmsg_seq = seq of
- * the first cn_msg, no flags, sender port 0, aligned datagram. @single:
+ * the first cn_msg, no flags, sender port 0, aligned datagram, zeroed
+ * padding. @single:
  * one cn_msg exactly fills the nlmsg (not so for send_mult).
  */
 struct cn_msg *rx_cn_check(const char *who, int single)
@@ -252,6 +253,7 @@ struct cn_msg *rx_cn_check(const char *who, int single)
 	const struct nlmsghdr *h = &rx.h;
 	struct cn_msg *cn = NLMSG_DATA(h);
 	int bad = 0;
+	size_t i;
 
 	if (h->nlmsg_type != NLMSG_DONE || h->nlmsg_len < NLMSG_LENGTH(CN_HDR)) {
 		FAIL("%s: not a connector message: %s", who, rx_str());
@@ -273,6 +275,15 @@ struct cn_msg *rx_cn_check(const char *who, int single)
 		FAIL("%s: datagram %zu bytes for nlmsg_len %u", who, rx_len,
 		     h->nlmsg_len);
 		bad = 1;
+	}
+	/* nlmsg_put() zeroes the padding: no kernel memory goes out. */
+	for (i = h->nlmsg_len; i < rx_len; i++) {
+		if (rx.b[i]) {
+			FAIL("%s: padding byte %zu of %zu is 0x%02x, want 0",
+			     who, i, rx_len, (unsigned char)rx.b[i]);
+			bad = 1;
+			break;
+		}
 	}
 	return bad ? NULL : cn;
 }

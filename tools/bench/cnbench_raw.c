@@ -27,10 +27,11 @@ static int cnbench_send_mult(struct cn_msg *msg, u16 len, u32 portid,
 			     u32 group, gfp_t gfp)
 {
 	struct sk_buff *skb;
+	int err;
 
-	skb = cnxx_netlink_msg(cnbench_nls, msg, len, portid, group, gfp);
-	if (IS_ERR(skb))
-		return PTR_ERR(skb);
+	err = cnxx_netlink_msg(cnbench_nls, msg, len, portid, group, gfp, &skb);
+	if (err)
+		return err;
 	if (group)
 		return netlink_broadcast(cnbench_nls, skb, portid, group, gfp);
 	return netlink_unicast(cnbench_nls, skb, portid,
