@@ -10,6 +10,9 @@
 # the failing cases and a last line "RESULT passed=N failed=M skipped=K".
 # The checks of the built C++ objects (scripts/check-objects.py) count with
 # them.
+#
+#   CNXX_VM_APPEND="..."   more kernel parameters, e.g. cnxx.steps=a,b to run
+#                          only those steps of the job (the rest are skipped)
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
