@@ -90,7 +90,7 @@ function cn_table(    i, k, line, prov) {
 	rfmt = "%.2f"
 	printf "# cnxx bench: Linux %s, x86_64 under QEMU TCG, %d CPUs, %s, clocksource %s\n", kernel, cpus, mem, clock
 	clock_line()
-	printf "# %d rounds, %d ms per workload and run, each run its best 5 ms slice;\n", reps, ms
+	printf "# %d rounds, %d ms per workload and run%s;\n", reps, ms, sliced ? ", each run its best 5 ms slice" : ""
 	printf "# median [min-max] of the runs; ratios are medians of per-round ratios\n"
 	if (send2)
 		printf "# send2: two senders at once on CPUs 0 and 1, all messages over the whole run; ratios with [min-max]\n"
@@ -166,6 +166,8 @@ $1 == "BENCH" {
 	if (!(k in known)) { known[k] = 1; keys[++nk] = k }
 	if (k ~ /^send2 /)
 		send2 = 1
+	else if (k !~ /^proc /)
+		sliced = 1
 	unit[k] = val($6)
 	r = val($NF)
 	if (r + 0 > maxround)
