@@ -3,8 +3,14 @@
 # measures the kernel's cn.ko, cnxx.ko and a raw-netlink reference in turn
 # with the same client, and what cnxx_proc.ko costs fork, exec and exit;
 # then one boot of the same kernel with the connector built in (flavor
-# inproc), for the kernel's own process events. Writes out/bench-KERNEL.txt
-# (the tables), out/bench-KERNEL.raw and out/bench-KERNEL-inproc.raw (every
+# inproc), for the kernel's own process events; then, with the default
+# clock, the two-sender workloads (send2-*) in a boot of their own: they
+# need two CPUs at once, which an -icount guest does not have (QEMU counts
+# instructions only single-threaded, and the firmware it boots with brings
+# up one CPU), so that boot runs wall-clock with qboot on two vCPUs,
+# reusing the first boot's build. Writes out/bench-KERNEL.txt (the tables),
+# out/bench-KERNEL-send2.txt (the two-sender table), out/bench-KERNEL.raw,
+# out/bench-KERNEL-inproc.raw and out/bench-KERNEL-send2.raw (every
 # figure), prints the tables, and exits non-zero if a VM run failed.
 #
 #   CNXX_KERNELS="6.1 6.12"  kernels          CNXX_BENCH_REPS=5  rounds
@@ -15,7 +21,15 @@
 #   CNXX_BENCH_CLOCK=icount  the guest clock counts instructions: 1 ns per
 #                            guest instruction, so other load on the host
 #                            does not show in the figures (the default)
-#   CNXX_BENCH_CLOCK=wall    real time: TCG speed, as noisy as the host
+#   CNXX_BENCH_CLOCK=wall    real time: TCG speed, as noisy as the host;
+#                            the first boot has two vCPUs and runs send2-*
+#                            too, so there is no two-sender boot
+#   CNXX_BENCH_ONLY=W,...    these workloads only (cnbench --only names,
+#                            proc-fork, proc-exec); send2-* names go to the
+#                            two-sender boot, which runs both without them
+#   CNXX_BENCH_SEND2_REPS=9  rounds of the two-sender boot (noisy: more),
+#                            300 ms per workload and run
+#   CNXX_BENCH_SEND2=0       no two-sender boot
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -26,81 +40,126 @@ clock=${CNXX_BENCH_CLOCK:-icount}
 ms=${CNXX_BENCH_MS:-$([ "$clock" = icount ] && echo 100 || echo 300)}
 proc_ms=${CNXX_BENCH_PROC_MS:-$ms}
 inproc=${CNXX_BENCH_INPROC:-1}
+send2_reps=${CNXX_BENCH_SEND2_REPS:-9}
 [ "$reps" -ge 1 ] 2>/dev/null || die "CNXX_BENCH_REPS must be a positive number"
+[ "$send2_reps" -ge 1 ] 2>/dev/null || die "CNXX_BENCH_SEND2_REPS must be a positive number"
+case $clock in
+icount | wall) ;;
+*) die "CNXX_BENCH_CLOCK is icount or wall, not '$clock'" ;;
+esac
 mkdir -p "$CNXX_OUT"
-append="cnxx.reps=$reps cnxx.bench_ms=$ms cnxx.proc_ms=$proc_ms cnxx.clock=$clock tsc=reliable"
 # All rounds of all workloads in one boot take a while under TCG.
 export CNXX_VM_TIMEOUT=${CNXX_VM_TIMEOUT:-3600}
 
-case $clock in
-icount)
-	# qboot does not boot an -icount guest: the default firmware then.
-	export CNXX_QEMU_ARGS="-icount shift=0 ${CNXX_QEMU_ARGS:-}" CNXX_QEMU_BIOS=
-	;;
-wall)
-	# Under TCG the guest reads the host's TSC; a guest that fails to
-	# calibrate it (likely on a busy host) falls back to a 4 ms clock.
-	gcc -O2 -Wall -I"$CNXX_ROOT/tools/bench" "$CNXX_ROOT/tools/bench/cnbench.c" \
-		-o "$CNXX_OUT/cnbench-host" || die "cannot build cnbench for the host"
-	append="$append tsc_early_khz=$("$CNXX_OUT/cnbench-host" --tsc-khz)"
-	;;
-*) die "CNXX_BENCH_CLOCK is icount or wall, not '$clock'" ;;
-esac
+# CNXX_BENCH_ONLY split: the first boot's workloads, the two-sender boot's.
+only='' send2_only=send2-1,send2-2
+send2=${CNXX_BENCH_SEND2:-1}
+[ "$clock" = wall ] && send2=0
+if [ -n "${CNXX_BENCH_ONLY:-}" ]; then
+	if [ "$clock" = wall ]; then
+		only=$CNXX_BENCH_ONLY
+	else
+		only=$(echo "$CNXX_BENCH_ONLY" | tr , '\n' | grep -v '^send2-' | paste -sd, -)
+		s2=$(echo "$CNXX_BENCH_ONLY" | tr , '\n' | grep '^send2-' | paste -sd, -)
+		[ -z "$s2" ] || send2_only=$s2
+	fi
+fi
+# Without a workload of its own, the first boot is left out.
+first=1
+[ -n "${CNXX_BENCH_ONLY:-}" ] && [ -z "$only" ] && first=0
 
-# bench_vm KERNEL FLAVOR: boots the bench job; its figures go to
-# out/bench-KERNEL[-FLAVOR].raw, the VM's output to .vm. Fails if the VM
-# run did.
+# Under TCG the guest reads the host's TSC; a guest that fails to calibrate
+# it (likely on a busy host) falls back to a 4 ms clock: the host's rate,
+# measured once, for every wall-clock boot.
+tsc=
+if [ "$clock" = wall ] || [ "$send2" != 0 ]; then
+	gcc -O2 -Wall "$CNXX_ROOT/tools/bench/tsc_khz.c" -o "$CNXX_OUT/tsc_khz" ||
+		die "cannot build tools/bench/tsc_khz.c"
+	tsc=tsc_early_khz=$("$CNXX_OUT/tsc_khz") || die "cannot measure the host's TSC rate"
+fi
+append="cnxx.reps=$reps cnxx.bench_ms=$ms cnxx.proc_ms=$proc_ms${only:+ cnxx.only=$only}"
+[ "$clock" = wall ] && append="$append $tsc"
+send2_append="cnxx.reps=$send2_reps cnxx.bench_ms=300 cnxx.only=$send2_only $tsc"
+
+# bench_vm KERNEL FLAVOR CLOCK NAME APPEND: boots the bench job; its figures
+# go to out/NAME.raw, the VM's output to out/NAME.vm, the console to $logf.
+# Fails if the VM run did.
 bench_vm() {
-	local k=$1 flavor=$2 name=$1 rc
-	[ "$flavor" = base ] || name=$k-$flavor
-	logf=$CNXX_OUT/logs/$k-$flavor-bench.log
-	vmout=$CNXX_OUT/bench-$name.vm
-	rm -f "$logf" "$CNXX_OUT/bench-$name.raw"
-	CNXX_VM_APPEND="$append ${CNXX_VM_APPEND:-}" \
+	local k=$1 flavor=$2 mode=$3 name=$4 rc qemu=()
+	logf=$CNXX_OUT/logs/${CNXX_VM_LOG:-$k-$flavor-bench}.log
+	vmout=$CNXX_OUT/$name.vm
+	rm -f "$logf" "$CNXX_OUT/$name.raw"
+	# qboot does not boot an -icount guest: the default firmware then.
+	[ "$mode" = wall ] || qemu=(CNXX_QEMU_BIOS= "CNXX_QEMU_ARGS=-icount shift=0 ${CNXX_QEMU_ARGS:-}")
+	env "${qemu[@]}" CNXX_VM_APPEND="$5 cnxx.clock=$mode tsc=reliable ${CNXX_VM_APPEND:-}" \
 		"$CNXX_ROOT/scripts/vm.sh" "$k" "$flavor" bench 2>&1 | tee "$vmout" >&2
 	rc=${PIPESTATUS[0]}
 	# Step output is indented and each line a KTAP diagnostic ("# ").
 	[ ! -f "$logf" ] || tr -d '\r' <"$logf" | sed -n 's/^[[:space:]]*# \(BENCH .*\)/\1/p' \
-		>"$CNXX_OUT/bench-$name.raw"
-	result_read "$vmout" "$rc" "bench-$name" >&2 && return 0
-	log "bench VM for $k ($flavor) failed ($res_passed passed, $res_failed failed)"
+		>"$CNXX_OUT/$name.raw"
+	result_read "$vmout" "$rc" "$name" >&2 && return 0
+	log "bench VM $name failed ($res_passed passed, $res_failed failed)"
 	return 1
+}
+
+# cn_table LOG TABLE: the connector table the guest printed, to TABLE.
+cn_table() {
+	tr -d '\r' <"$1" |
+		sed -n '/# cnxx-bench-table begin/,/# cnxx-bench-table end/p' |
+		sed -e 's/^[[:space:]]*# \{0,1\}//' -e '/^cnxx-bench-table /d' >"$2"
 }
 
 failed=()
 tables=()
 for k in $kernels; do
-	logf=$CNXX_OUT/logs/$k-base-bench.log
 	table=$CNXX_OUT/bench-$k.txt
-	: >"$table"
-	release=$k
-	ok=1
-	bench_vm "$k" base || ok=0
-	if [ -f "$logf" ]; then
-		tr -d '\r' <"$logf" |
-			sed -n '/# cnxx-bench-table begin/,/# cnxx-bench-table end/p' |
-			sed -e 's/^[[:space:]]*# \{0,1\}//' -e '/^cnxx-bench-table /d' >"$table"
-		release=$(tr -d '\r' <"$logf" | sed -n 's/.*cnxx-guest: start bench on //p')
-	fi
-	# Process events: the base kernel's figures with the inproc kernel's.
-	rm -f "$CNXX_OUT/bench-$k-inproc.raw"
-	if grep -q ' workload=proc ' "$CNXX_OUT/bench-$k.raw" 2>/dev/null; then
-		if [ "$inproc" != 0 ]; then
-			bench_vm "$k" inproc || ok=0
+	rm -f "$table" "$CNXX_OUT/bench-$k.raw" "$CNXX_OUT/bench-$k-inproc.raw"
+	if [ $first = 1 ]; then
+		: >"$table"
+		release=$k
+		ok=1
+		bench_vm "$k" base "$clock" "bench-$k" "$append" || ok=0
+		if [ -f "$logf" ]; then
+			cn_table "$logf" "$table"
+			release=$(tr -d '\r' <"$logf" | sed -n 's/.*cnxx-guest: start bench on //p')
 		fi
-		[ ! -s "$table" ] || echo >>"$table"
-		cat "$CNXX_OUT/bench-$k.raw" "$CNXX_OUT/bench-$k-inproc.raw" 2>/dev/null |
-			awk -v part=proc -v reps="$reps" -v kernel="$release" -v ms="$proc_ms" -v mode="$clock" \
-				-f "$CNXX_ROOT/scripts/guest/bench-table.awk" | sed 's/^# \{0,1\}//' >>"$table"
+		# Process events: the base kernel's figures with the inproc kernel's.
+		if grep -q ' workload=proc ' "$CNXX_OUT/bench-$k.raw" 2>/dev/null; then
+			if [ "$inproc" != 0 ]; then
+				bench_vm "$k" inproc "$clock" "bench-$k-inproc" "$append" || ok=0
+			fi
+			[ ! -s "$table" ] || echo >>"$table"
+			cat "$CNXX_OUT/bench-$k.raw" "$CNXX_OUT/bench-$k-inproc.raw" 2>/dev/null |
+				awk -v part=proc -v reps="$reps" -v kernel="$release" -v ms="$proc_ms" -v mode="$clock" \
+					-f "$CNXX_ROOT/scripts/guest/bench-table.awk" | sed 's/^# \{0,1\}//' >>"$table"
+		fi
+		if [ -s "$table" ]; then
+			tables+=("$table")
+		else
+			rm -f "$table"
+			ok=0
+			log "no table for $k"
+		fi
+		[ $ok -eq 1 ] || failed+=("$k")
 	fi
+
+	# Two senders: wall clock, two vCPUs, the base boot's build again (a
+	# build of its own when there was no base boot).
+	[ "$send2" != 0 ] || continue
+	table=$CNXX_OUT/bench-$k-send2.txt
+	rm -f "$table"
+	ok=1
+	CNXX_VM_REUSE=$first CNXX_VM_LOG=$k-base-bench-send2 \
+		bench_vm "$k" base wall "bench-$k-send2" "$send2_append" || ok=0
+	[ ! -f "$logf" ] || cn_table "$logf" "$table"
 	if [ -s "$table" ]; then
 		tables+=("$table")
 	else
 		rm -f "$table"
 		ok=0
-		log "no table for $k"
+		log "no two-sender table for $k"
 	fi
-	[ $ok -eq 1 ] || failed+=("$k")
+	[ $ok -eq 1 ] || failed+=("$k (send2)")
 done
 
 for t in "${tables[@]}"; do

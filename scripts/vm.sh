@@ -11,8 +11,13 @@
 # The checks of the built C++ objects (scripts/check-objects.py) count with
 # them.
 #
-#   CNXX_VM_APPEND="..."   more kernel parameters, e.g. cnxx.steps=a,b to run
-#                          only those steps of the job (the rest are skipped)
+#   CNXX_VM_APPEND="..."   more kernel command line (cnxx.NAME=VALUE), e.g.
+#                          cnxx.steps=a,b to run only those steps of the job
+#   CNXX_QEMU_ARGS="..."   more QEMU options; CNXX_QEMU_BIOS="" no qboot
+#   CNXX_VM_TIMEOUT=900    seconds
+#   CNXX_VM_REUSE=1        boot the last build for KERNEL FLAVOR again
+#   CNXX_VM_LOG=NAME       console log out/logs/NAME.log (default
+#                          KERNEL-FLAVOR-JOB)
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -32,54 +37,64 @@ mkdir -p "$stage" "$CNXX_OUT/logs"
 # user programs only.
 modules=y
 grep -qx 'CONFIG_CONNECTOR=y' "$kdir/.config" && modules=n
-rm -rf "$stage/src" "$stage/root"
-mkdir -p "$stage/src" "$stage/root/cnxx/guest" "$stage/root/bin"
-mkdir -p "$stage"/root/{proc,sys,dev,tmp,etc}
 checks=$stage/build-checks.ktap
-rm -f "$checks"
-if [ $modules = y ]; then
-	# Modules: a private copy of the tree per kernel, since Kbuild writes its
-	# objects next to the sources.
-	log "building modules for $kernel ($flavor)"
-	grep -v '^#' "$CNXX_ROOT/scripts/vm-sources" | (cd "$CNXX_ROOT" && xargs cp -r --parents -t "$stage/src")
-	make -s -C "$kdir" M="$stage/src" CNXX_TESTS=y -j"$(nproc)" modules >"$stage/modules.log" 2>&1 || {
-		cat "$stage/modules.log" >&2
-		die "module build failed for $kernel"
-	}
+# CNXX_VM_REUSE=1 boots what the last run built for this kernel and flavor
+# again, with its build checks (a second boot of one build: make bench).
+if [ "${CNXX_VM_REUSE:-0}" = 1 ] && [ -f "$stage/initrd.gz" ] && { [ $modules = n ] || [ -f "$checks" ]; }; then
+	log "reusing the modules and initramfs built for $kernel ($flavor)"
+else
+	# A build that fails leaves nothing to reuse.
+	rm -f "$stage/initrd.gz"
+	rm -rf "$stage/src" "$stage/root"
+	mkdir -p "$stage/src" "$stage/root/cnxx/guest" "$stage/root/bin"
+	mkdir -p "$stage"/root/{proc,sys,dev,tmp,etc}
+	rm -f "$checks"
+	if [ $modules = y ]; then
+		# Modules: a private copy of the tree per kernel, since Kbuild writes its
+		# objects next to the sources.
+		log "building modules for $kernel ($flavor)"
+		grep -v '^#' "$CNXX_ROOT/scripts/vm-sources" | (cd "$CNXX_ROOT" && xargs cp -r --parents -t "$stage/src")
+		make -s -C "$kdir" M="$stage/src" CNXX_TESTS=y -j"$(nproc)" modules >"$stage/modules.log" 2>&1 || {
+			cat "$stage/modules.log" >&2
+			die "module build failed for $kernel"
+		}
 
-	# What the kernel's tools did to the C++ objects (objtool on the hardened
-	# base kernels, KASAN on debug), judged with the VM's console below.
-	python3 "$CNXX_ROOT/scripts/check-objects.py" "$flavor" "$stage/src" >"$checks" ||
-		grep -q '^not ok' "$checks" || echo "not ok 1 build_checks: check-objects.py failed" >>"$checks"
+		# What the kernel's tools did to the C++ objects (objtool on the hardened
+		# base kernels, KASAN on debug), judged with the VM's console below.
+		python3 "$CNXX_ROOT/scripts/check-objects.py" "$flavor" "$stage/src" >"$checks" ||
+			grep -q '^not ok' "$checks" || echo "not ok 1 build_checks: check-objects.py failed" >>"$checks"
 
-	# The kernel's own connector sample, built against cnxx's exports.
-	mkdir -p "$stage/samples"
-	cp "$ksrc/samples/connector/cn_test.c" "$stage/samples/"
-	echo 'obj-m := cn_test.o' >"$stage/samples/Kbuild"
-	make -s -C "$kdir" M="$stage/samples" KBUILD_EXTRA_SYMBOLS="$stage/src/Module.symvers" modules \
-		>"$stage/samples.log" 2>&1 || { cat "$stage/samples.log" >&2; die "cn_test build failed"; }
+		# The kernel's own connector sample, built against cnxx's exports.
+		mkdir -p "$stage/samples"
+		cp "$ksrc/samples/connector/cn_test.c" "$stage/samples/"
+		echo 'obj-m := cn_test.o' >"$stage/samples/Kbuild"
+		make -s -C "$kdir" M="$stage/samples" KBUILD_EXTRA_SYMBOLS="$stage/src/Module.symvers" modules \
+			>"$stage/samples.log" 2>&1 || { cat "$stage/samples.log" >&2; die "cn_test build failed"; }
+	fi
+
+	# User programs and the libraries they need: the guest has only busybox.
+	"$CNXX_ROOT/scripts/build-user.sh" "$ksrc" "$stage/root"
+
+	if [ $modules = y ]; then
+		cp "$stage"/src/cnxx.ko "$stage"/src/cnxx_proc.ko "$stage"/src/kunit/*.ko "$stage"/src/tests/vm/*.ko \
+			"$stage"/src/tools/bench/*.ko "$stage"/samples/cn_test.ko "$stage/root/cnxx/"
+		cp "$kdir/drivers/connector/cn.ko" "$stage/root/cnxx/"
+	fi
+	cp "$CNXX_ROOT"/scripts/guest/*.sh "$CNXX_ROOT"/scripts/guest/*.awk "$stage/root/cnxx/guest/"
+	install -m 0755 "$CNXX_ROOT/scripts/guest/init" "$stage/root/init"
+	cp /bin/busybox "$stage/root/bin/busybox"
+	(cd "$stage/root" && find . | cpio -o -H newc --quiet | gzip -1) >"$stage/initrd.gz"
 fi
-
-# User programs and the libraries they need: the guest has only busybox.
-"$CNXX_ROOT/scripts/build-user.sh" "$ksrc" "$stage/root"
-
-if [ $modules = y ]; then
-	cp "$stage"/src/cnxx.ko "$stage"/src/cnxx_proc.ko "$stage"/src/kunit/*.ko "$stage"/src/tests/vm/*.ko \
-		"$stage"/src/tools/bench/*.ko "$stage"/samples/cn_test.ko "$stage/root/cnxx/"
-	cp "$kdir/drivers/connector/cn.ko" "$stage/root/cnxx/"
-fi
-cp "$CNXX_ROOT"/scripts/guest/*.sh "$CNXX_ROOT"/scripts/guest/*.awk "$stage/root/cnxx/guest/"
-install -m 0755 "$CNXX_ROOT/scripts/guest/init" "$stage/root/init"
-cp /bin/busybox "$stage/root/bin/busybox"
-(cd "$stage/root" && find . | cpio -o -H newc --quiet | gzip -1) >"$stage/initrd.gz"
 
 mem=512
 timeout=${CNXX_VM_TIMEOUT:-900}
 [ "$flavor" = debug ] && mem=1536
-logf=$CNXX_OUT/logs/$kernel-$flavor-$job.log
+# A second boot of one job (make bench) keeps the first one's log.
+logname=${CNXX_VM_LOG:-$kernel-$flavor-$job}
+logf=$CNXX_OUT/logs/$logname.log
 # Progress: KTAP results so far, against the count of the last run of the job.
 results='^ *(not )?ok [0-9]'
-count=$CNXX_OUT/logs/.results-$kernel-$flavor-$job
+count=$CNXX_OUT/logs/.results-$logname
 start=$SECONDS
 set +e
 # CNXX_QEMU_ARGS adds options; qboot (fast, and it hands the guest both

@@ -44,6 +44,14 @@ function ratio(ka, a, kb, b,    list) {
 	list = ratios(ka, a, kb, b)
 	return list == "" ? "-" : sprintf(rfmt, median(list))
 }
+# the same with the spread: median [min-max]
+function ratio_spread(ka, a, kb, b,    list, m) {
+	list = ratios(ka, a, kb, b)
+	if (list == "")
+		return "-"
+	m = median(list)
+	return sprintf(rfmt " [" rfmt "-" rfmt "]", m, lo, hi)
+}
 # A target on the ratio: op ">=" (rates) or "<=" (costs). A missed strict
 # target counts in "missed"; a missed other one is "below" / "above".
 function goal(what, ka, a, kb, b, op, want, strict,    list, m, ok, res) {
@@ -61,6 +69,15 @@ function goal(what, ka, a, kb, b, op, want, strict,    list, m, ok, res) {
 		missed++
 	printf "# %-" gw "s %22s  %s %-4s %s\n", what, sprintf(rfmt " [" rfmt "-" rfmt "]", m, lo, hi), op, want, res
 }
+# What cnxx must reach against cn.ko on workload k: more where cn.ko walks
+# a list of ids (10000 registered; adding and removing them).
+function cn_want(k) {
+	if (k == "dispatch ids=10000")
+		return "10"
+	if (k ~ /^adddel /)
+		return "20"
+	return "1.0"
+}
 function clock_line() {
 	if (mode == "icount")
 		print "# guest clock: 1 ns per guest instruction (QEMU -icount shift=0), so 1 s = 10^9 instructions"
@@ -73,30 +90,37 @@ function cn_table(    i, k, line, prov) {
 	rfmt = "%.2f"
 	printf "# cnxx bench: Linux %s, x86_64 under QEMU TCG, %d CPUs, %s, clocksource %s\n", kernel, cpus, mem, clock
 	clock_line()
-	printf "# %d rounds, %d ms per workload and run, each run its best 5 ms slice;\n", reps, ms
+	printf "# %d rounds, %d ms per workload and run%s;\n", reps, ms, sliced ? ", each run its best 5 ms slice" : ""
 	printf "# median [min-max] of the runs; ratios are medians of per-round ratios\n"
+	if (send2)
+		printf "# send2: two senders at once on CPUs 0 and 1, all messages over the whole run; ratios with [min-max]\n"
 	printf "# %-20s %-7s %-26s%-26s%-26s%8s %8s\n", "workload", "unit", "cn.ko", "cnxx", "raw", "cnxx/cn", "cnxx/raw"
 	for (i = 1; i <= nk; i++) {
 		k = keys[i]
 		if (k ~ /^proc /)
 			continue
 		line = sprintf("%-20s %-7s %s%s%s", k, unit[k], cell(k, "cn"), cell(k, "cnxx"), cell(k, "raw"))
-		printf "# %s%8s %8s\n", line, ratio(k, "cnxx", k, "cn"), ratio(k, "cnxx", k, "raw")
+		# Two senders on a wall clock: the ratios scatter, so their spread.
+		if (k ~ /^send2 /)
+			printf "# %s%8s %8s\n", line, ratio_spread(k, "cnxx", k, "cn"), ratio_spread(k, "cnxx", k, "raw")
+		else
+			printf "# %s%8s %8s\n", line, ratio(k, "cnxx", k, "cn"), ratio(k, "cnxx", k, "raw")
 	}
+	# Only the workloads this run measured (cnxx.only): no target for
+	# the others.
 	print "# targets (median [min-max] of per-round ratios):"
-	goal("dispatch ids=1: cnxx / cn.ko", "dispatch ids=1", "cnxx", "dispatch ids=1", "cn", ">=", "1.0", 1)
-	goal("dispatch ids=10000: cnxx / cn.ko", "dispatch ids=10000", "cnxx", "dispatch ids=10000", "cn", ">=", "10", 1)
-	goal("adddel ids=10000: cnxx / cn.ko", "adddel ids=10000", "cnxx", "adddel ids=10000", "cn", ">=", "20", 1)
-	for (i = 1; i <= nk; i++) {
-		if (keys[i] !~ /^bcast /)
-			continue
-		goal(keys[i] ": cnxx / cn.ko", keys[i], "cnxx", keys[i], "cn", ">=", "1.0", 1)
-		goal(keys[i] ": cnxx / raw", keys[i], "cnxx", keys[i], "raw", ">=", "0.9", 1)
-	}
+	for (i = 1; i <= nk; i++)
+		if (keys[i] !~ /^proc /)
+			goal(keys[i] ": cnxx / cn.ko", keys[i], "cnxx", keys[i], "cn", ">=", cn_want(keys[i]), 1)
+	# Raw netlink does without the connector's registry: near it, not a must.
+	for (i = 1; i <= nk; i++)
+		if (keys[i] !~ /^proc / && (keys[i], "raw") in vals)
+			goal(keys[i] ": cnxx / raw", keys[i], "cnxx", keys[i], "raw", ">=", "0.97", 0)
 	split("cnxx cn raw", prov, " ")
-	for (i = 1; i <= 3; i++)
-		if (prov[i] in seen)
-			goal("mult16 / single16 (" prov[i] ")", "mult16 size=64", prov[i], "single16 size=64", prov[i], ">=", "4", prov[i] == "cnxx")
+	if (("mult16 size=64" in known) && ("single16 size=64" in known))
+		for (i = 1; i <= 3; i++)
+			if (prov[i] in seen)
+				goal("mult16 / single16 (" prov[i] ")", "mult16 size=64", prov[i], "single16 size=64", prov[i], ">=", "4", prov[i] == "cnxx")
 	printf "# cnxx targets missed: %d\n", missed
 }
 
@@ -140,6 +164,10 @@ $1 == "BENCH" {
 	p = val($2); k = val($3) " " $4
 	seen[p] = 1
 	if (!(k in known)) { known[k] = 1; keys[++nk] = k }
+	if (k ~ /^send2 /)
+		send2 = 1
+	else if (k !~ /^proc /)
+		sliced = 1
 	unit[k] = val($6)
 	r = val($NF)
 	if (r + 0 > maxround)

@@ -14,7 +14,8 @@
 #   cnxx.bench_ms=MS   time per workload and run (default 300)
 #   cnxx.providers=L   comma-separated (default cn,cnxx,raw)
 #   cnxx.only=W,...    these workloads only: cnbench --only names,
-#                      proc-fork, proc-exec
+#                      proc-fork, proc-exec (default: all but send2-*,
+#                      which need two CPUs, unless cnxx.clock=wall)
 #   cnxx.proc_ms=MS    time per process-event run (default bench_ms)
 #   cnxx.clock=MODE    how QEMU runs the guest clock (icount or wall), for
 #                      the table's header
@@ -25,9 +26,11 @@ bench_ms=$(cmdline_param bench_ms 300)
 mode=$(cmdline_param clock wall)
 only=$(cmdline_param only "" | tr , ' ')
 proc_ms=$(cmdline_param proc_ms "$bench_ms")
-# Workloads measured in the same client run (cnbench --only).
+# Workloads measured in the same client run (cnbench --only). The
+# two-sender ones need two CPUs, which an -icount guest does not have.
 groups=${only:-"dispatch-1 dispatch-100 dispatch-10000,adddel-10000 bcast-0 bcast-64
 bcast-1024 single16,mult16 rtt proc-fork proc-exec"}
+[ -z "$only" ] && [ "$mode" = wall ] && groups="$groups send2-1 send2-2"
 proc_groups=
 cn_groups=
 for g in $groups; do
@@ -177,10 +180,19 @@ bench_table() {
 			-f /cnxx/guest/bench-table.awk $results
 		echo "# cnxx-bench-table end"
 	fi
-	# A jiffies clock ticks every 4 ms: no usable figure.
+	# A jiffies clock ticks every 4 ms: no 5 ms slice is usable. A
+	# two-sender figure spans the whole run, so it is still good to 4 ms
+	# (a wall-clock guest with two vCPUs may lose its TSC to the sync
+	# check between the CPUs).
 	case $clock in
 	tsc | tsc-early) ;;
-	*) echo "# clocksource is $clock, not tsc: timings unusable"; return 1 ;;
+	*)
+		if grep '^BENCH ' $results | grep -qv ' workload=send2 '; then
+			echo "# clocksource is $clock, not tsc: timings unusable"
+			return 1
+		fi
+		echo "# clocksource is $clock: send2 figures are good to 4 ms in $bench_ms ms"
+		;;
 	esac
 	for p in ${cn_groups:+$providers}; do
 		grep "^BENCH provider=$p " $results | grep -qv ' workload=proc ' ||

@@ -14,16 +14,17 @@
  * --quick: every workload, tiny counts, the same checks.
  *
  *   cnbench [--quick] [--provider NAME] [--time-ms MS] [--only W,...]
- *   cnbench --tsc-khz
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -357,6 +358,153 @@ static void bench_dispatch(struct bench *b, __u32 ids)
 	report(b, "dispatch", param, &m, "msg/s");
 }
 
+/* What one sender of bench_send2() reports to the parent. */
+struct send2_result {
+	__u32 val;		/* the id it sent to */
+	__u64 sent;
+	double start, end;	/* CLOCK_MONOTONIC, seconds */
+	int err;		/* errno, or 0 */
+};
+
+/*
+ * One sender of bench_send2(), in a child: pinned to @cpu, on a socket of
+ * its own, sends BATCH messages per sendmmsg() to {CNBENCH_IDX, @val}
+ * from the parent's go (a byte on @go) for the workload's time.
+ */
+static void send2_child(struct bench *b, int cpu, __u32 val, int ready,
+			int go, int out)
+{
+	static struct wire w[BATCH];
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
+	struct send2_result res = { .val = val };
+	struct mmsghdr v[BATCH];
+	struct iovec iov[BATCH];
+	cpu_set_t set;
+	int fd, i, n;
+	char c;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	fd = socket(AF_NETLINK, SOCK_DGRAM, NETLINK_CONNECTOR);
+	if (sched_setaffinity(0, sizeof(set), &set) || fd < 0 ||
+	    bind(fd, (struct sockaddr *)&sa, sizeof(sa)) ||
+	    connect(fd, (struct sockaddr *)&sa, sizeof(sa)))
+		res.err = errno;
+	memset(v, 0, sizeof(v));
+	for (i = 0; i < BATCH; i++) {
+		iov[i].iov_base = &w[i];
+		iov[i].iov_len = wire_fill(&w[i], val, i, NULL, 0);
+		v[i].msg_hdr.msg_iov = &iov[i];
+		v[i].msg_hdr.msg_iovlen = 1;
+	}
+	c = 0;
+	if (write(ready, &c, 1) != 1 || read(go, &c, 1) != 1)
+		res.err = res.err ? res.err : EPIPE;
+	res.start = now();
+	res.end = res.start;
+	while (!res.err && res.end - res.start < b->secs) {
+		for (i = 0; i < BATCH; i += n) {
+			n = sendmmsg(fd, v + i, BATCH - i, 0);
+			if (n <= 0) {
+				res.err = errno;
+				break;
+			}
+			res.sent += n;
+		}
+		res.end = now();
+	}
+	if (write(out, &res, sizeof(res)) != sizeof(res))
+		_exit(1);
+	_exit(0);
+}
+
+/*
+ * Two senders at once, each a process pinned to a CPU of its own (CPUs 0
+ * and 1), both to TARGET (@callbacks 1) or one to TARGET and one to
+ * TARGET2 (2): how the receive path scales. The figure is all messages
+ * over the time from the first start to the last end; no slices, as the
+ * two must overlap. Checked: each callback saw every message sent to it.
+ */
+static void bench_send2(struct bench *b, __u32 callbacks)
+{
+	struct send2_result res[2];
+	int ready[2], go[2], out[2];
+	struct cnbench_reply rep;
+	__u64 hits[2] = { 0, 0 };
+	double start, end;
+	struct meter m;
+	char param[32];
+	pid_t pid[2];
+	char c;
+	int i;
+
+	snprintf(param, sizeof(param), "callbacks=%u", callbacks);
+	meter_init(b, &m);
+	/* One CPU (an -icount guest): nothing to measure. */
+	if (sysconf(_SC_NPROCESSORS_ONLN) < 2) {
+		report(b, "send2", param, &m, "msg/s");
+		return;
+	}
+	if (set_ids(b, 1) || command(b, CNBENCH_OP_HITS, 0, 0, 0, &rep, NULL))
+		return;
+	if (pipe(ready) || pipe(go) || pipe(out)) {
+		fail(b, "pipe: %s", strerror(errno));
+		return;
+	}
+	for (i = 0; i < 2; i++) {
+		pid[i] = fork();
+		if (pid[i] == 0)
+			send2_child(b, i, i && callbacks == 2 ?
+				    CNBENCH_VAL_TARGET2 : CNBENCH_VAL_TARGET,
+				    ready[1], go[0], out[1]);
+		if (pid[i] < 0) {
+			fail(b, "fork: %s", strerror(errno));
+			return;
+		}
+	}
+	/* Both set up and waiting: then both go at once. */
+	for (i = 0; i < 2; i++)
+		if (read(ready[0], &c, 1) != 1)
+			fail(b, "a sender did not start");
+	if (write(go[1], "gg", 2) != 2)
+		fail(b, "cannot start the senders");
+	for (i = 0; i < 2; i++) {
+		if (read(out[0], &res[i], sizeof(res[i])) != sizeof(res[i])) {
+			fail(b, "a sender did not report");
+			res[i].err = EPIPE;
+		}
+		waitpid(pid[i], NULL, 0);
+	}
+	for (i = 0; i < 2; i++) {
+		close(ready[i]);
+		close(go[i]);
+		close(out[i]);
+	}
+	for (i = 0; i < 2; i++)
+		if (res[i].err) {
+			fail(b, "send2 %s: %s", param, strerror(res[i].err));
+			return;
+		}
+	start = res[0].start < res[1].start ? res[0].start : res[1].start;
+	end = res[0].end > res[1].end ? res[0].end : res[1].end;
+	if (command(b, CNBENCH_OP_HITS, 0, 0, 0, &rep, NULL))
+		return;
+	for (i = 0; i < 2; i++)
+		hits[res[i].val == CNBENCH_VAL_TARGET2] += res[i].sent;
+	if (rep.count != hits[0] || rep.aux != hits[1]) {
+		fail(b, "send2 %s: sent %llu + %llu, callbacks saw %llu + %llu",
+		     param, (unsigned long long)hits[0],
+		     (unsigned long long)hits[1],
+		     (unsigned long long)rep.count,
+		     (unsigned long long)rep.aux);
+		return;
+	}
+	/* One slice: the whole overlap. */
+	m.slice_ns = (end - start) * 1e9;
+	meter_add(&m, hits[0] + hits[1], (end - start) * 1e9);
+	report(b, "send2", param, &m, "msg/s");
+}
+
 /*
  * kernel -> user: bursts of BURST records, @records per message, @size
  * bytes each; the rate is records over the kernel's send time.
@@ -482,6 +630,11 @@ static void case_mult16(struct bench *b, __u32 size)
 	bench_bcast(b, "mult16", size, MULT, "rec/s");
 }
 
+static void case_send2(struct bench *b, __u32 callbacks)
+{
+	bench_send2(b, callbacks);
+}
+
 static void case_rtt(struct bench *b, __u32 unused)
 {
 	(void)unused;
@@ -503,6 +656,9 @@ static const struct workload {
 	{ "single16", case_single16, MULT_SIZE, MULT_SIZE },
 	{ "mult16", case_mult16, MULT_SIZE, MULT_SIZE },
 	{ "rtt", case_rtt, 0, 0 },
+	/* Two CPUs: run by the wall-clock part of `make bench` only. */
+	{ "send2-1", case_send2, 1, 1 },
+	{ "send2-2", case_send2, 2, 2 },
 };
 
 #define NWORKLOADS (sizeof(workloads) / sizeof(workloads[0]))
@@ -561,39 +717,11 @@ static int run(struct bench *b, const int *on)
 	return b->errors ? 1 : 0;
 }
 
-/*
- * The TSC rate of this machine in kHz, for the guest's tsc_early_khz=: under
- * QEMU TCG the guest reads the host's TSC, and a guest that fails to
- * calibrate it falls back to a 4 ms jiffies clock, useless for timing.
- */
-static int tsc_khz(void)
-{
-#if defined(__x86_64__) || defined(__i386__)
-	struct timespec a, b;
-	unsigned long long t0, t1;
-	double ns;
-
-	clock_gettime(CLOCK_MONOTONIC_RAW, &a);
-	t0 = __builtin_ia32_rdtsc();
-	do {
-		clock_gettime(CLOCK_MONOTONIC_RAW, &b);
-		ns = (b.tv_sec - a.tv_sec) * 1e9 + (b.tv_nsec - a.tv_nsec);
-	} while (ns < 2e8);
-	t1 = __builtin_ia32_rdtsc();
-	printf("%.0f\n", (t1 - t0) / (ns / 1e6));
-	return 0;
-#else
-	fputs("cnbench: no TSC on this architecture\n", stderr);
-	return 1;
-#endif
-}
-
 static void print_usage(void)
 {
 	unsigned int i;
 
 	fputs("usage: cnbench [--quick] [--provider NAME] [--time-ms MS] [--only W,...]\n"
-	      "       cnbench --tsc-khz\n"
 	      "workloads:", stderr);
 	for (i = 0; i < NWORKLOADS; i++)
 		fprintf(stderr, " %s", workloads[i].name);
@@ -615,8 +743,6 @@ int main(int argc, char **argv)
 			b.quick = 1;
 		else if (!strcmp(argv[i], "--provider") && i + 1 < argc)
 			b.provider = argv[++i];
-		else if (!strcmp(argv[i], "--tsc-khz"))
-			return tsc_khz();
 		else if (!strcmp(argv[i], "--time-ms") && i + 1 < argc)
 			ms = strtol(argv[++i], NULL, 10);
 		else if (!strcmp(argv[i], "--only") && i + 1 < argc)

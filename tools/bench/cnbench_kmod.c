@@ -50,6 +50,12 @@ static void cnbench_target_cb(struct cn_msg *msg,
 	cnbench_count();
 }
 
+static void cnbench_target2_cb(struct cn_msg *msg,
+			       struct netlink_skb_parms *nsp)
+{
+	cnbench_count2();
+}
+
 /* Fillers only take room in the registry; nobody sends to them. */
 static void cnbench_idle_cb(struct cn_msg *msg, struct netlink_skb_parms *nsp)
 {
@@ -59,6 +65,8 @@ static void cnbench_idle_cb(struct cn_msg *msg, struct netlink_skb_parms *nsp)
 static const struct cntest_cb cnbench_cbs[] = {
 	{ { CNBENCH_IDX, CNBENCH_VAL_CMD }, "cnbench_cmd", cnbench_cmd_cb },
 	{ { CNBENCH_IDX, CNBENCH_VAL_ECHO }, "cnbench_echo", cnbench_echo_cb },
+	{ { CNBENCH_IDX, CNBENCH_VAL_TARGET2 }, "cnbench_target2",
+	  cnbench_target2_cb },
 };
 
 static struct cb_id cnbench_filler(u32 i)

@@ -10,6 +10,8 @@
  *                  data a struct cnbench_reply
  *   {IDX, ECHO}    round trip: a len 0 reply, same seq, ack = seq + 1
  *   {IDX, TARGET}  dispatch: counted, nothing else
+ *   {IDX, TARGET2} registered at load: counted apart, nothing else (the
+ *                  second callback of the two-sender workload)
  *   {IDX, FILLER + i}  registry fillers (never sent to)
  * Broadcasts go to netlink group CNBENCH_IDX.
  */
@@ -24,6 +26,7 @@
 #define CNBENCH_VAL_CMD		1
 #define CNBENCH_VAL_ECHO	2
 #define CNBENCH_VAL_TARGET	3
+#define CNBENCH_VAL_TARGET2	4
 #define CNBENCH_VAL_FILLER	0x10000
 /* add/del pairs use ids above every filler */
 #define CNBENCH_VAL_ADDDEL	0x40000000
@@ -33,12 +36,12 @@
 #define CNBENCH_MAX_RECORDS	64
 #define CNBENCH_MAX_BURST	100000
 
-#define CNBENCH_VERSION		1
+#define CNBENCH_VERSION		2
 
 enum cnbench_op {
 	/* -> kind (CNBENCH_KIND_*) in count, CNBENCH_VERSION in aux */
 	CNBENCH_OP_HELLO = 1,
-	/* -> messages counted at TARGET in count; resets it */
+	/* -> messages counted at TARGET in count, at TARGET2 in aux; resets both */
 	CNBENCH_OP_HITS,
 	/*
 	 * arg[0] = n: registers ids until exactly n are present, n - 1

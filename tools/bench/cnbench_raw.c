@@ -80,6 +80,9 @@ static void cnbench_input(struct sk_buff *skb)
 	case CNBENCH_VAL_TARGET:
 		cnbench_count();
 		break;
+	case CNBENCH_VAL_TARGET2:
+		cnbench_count2();
+		break;
 	case CNBENCH_VAL_ECHO:
 		cnbench_echo(msg, NETLINK_CB(skb).portid);
 		break;
