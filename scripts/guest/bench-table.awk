@@ -87,7 +87,8 @@ function clock_line() {
 
 function cn_table(    i, k, line, prov) {
 	gw = 36
-	rfmt = "%.2f"
+	# a ratio of 0.996 must not read 1.00
+	rfmt = "%.3f"
 	printf "# cnxx bench: Linux %s, x86_64 under QEMU TCG, %d CPUs, %s, clocksource %s\n", kernel, cpus, mem, clock
 	clock_line()
 	printf "# %d rounds, %d ms per workload and run%s;\n", reps, ms, sliced ? ", each run its best 5 ms slice" : ""
