@@ -27,8 +27,8 @@
 #   CNXX_BENCH_ONLY=W,...    these workloads only (cnbench --only names,
 #                            proc-fork, proc-exec); send2-* names go to the
 #                            two-sender boot, which runs both without them
-#   CNXX_BENCH_SEND2_REPS=9  rounds of the two-sender boot (noisy: more),
-#                            300 ms per workload and run
+#   CNXX_BENCH_SEND2_REPS=15 rounds of the two-sender boot (noisy: more)
+#   CNXX_BENCH_SEND2_MS=1000 its time per workload and run, in ms
 #   CNXX_BENCH_SEND2=0       no two-sender boot
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -40,9 +40,11 @@ clock=${CNXX_BENCH_CLOCK:-icount}
 ms=${CNXX_BENCH_MS:-$([ "$clock" = icount ] && echo 100 || echo 300)}
 proc_ms=${CNXX_BENCH_PROC_MS:-$ms}
 inproc=${CNXX_BENCH_INPROC:-1}
-send2_reps=${CNXX_BENCH_SEND2_REPS:-9}
+send2_reps=${CNXX_BENCH_SEND2_REPS:-15}
+send2_ms=${CNXX_BENCH_SEND2_MS:-1000}
 [ "$reps" -ge 1 ] 2>/dev/null || die "CNXX_BENCH_REPS must be a positive number"
 [ "$send2_reps" -ge 1 ] 2>/dev/null || die "CNXX_BENCH_SEND2_REPS must be a positive number"
+[ "$send2_ms" -ge 1 ] 2>/dev/null || die "CNXX_BENCH_SEND2_MS must be a positive number"
 case $clock in
 icount | wall) ;;
 *) die "CNXX_BENCH_CLOCK is icount or wall, not '$clock'" ;;
@@ -79,7 +81,7 @@ if [ "$clock" = wall ] || [ "$send2" != 0 ]; then
 fi
 append="cnxx.reps=$reps cnxx.bench_ms=$ms cnxx.proc_ms=$proc_ms${only:+ cnxx.only=$only}"
 [ "$clock" = wall ] && append="$append $tsc"
-send2_append="cnxx.reps=$send2_reps cnxx.bench_ms=300 cnxx.only=$send2_only $tsc"
+send2_append="cnxx.reps=$send2_reps cnxx.bench_ms=$send2_ms cnxx.only=$send2_only $tsc"
 
 # bench_vm KERNEL FLAVOR CLOCK NAME APPEND: boots the bench job; its figures
 # go to out/NAME.raw, the VM's output to out/NAME.vm, the console to $logf.
