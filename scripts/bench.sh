@@ -111,6 +111,18 @@ cn_table() {
 		sed -e 's/^[[:space:]]*# \{0,1\}//' -e '/^cnxx-bench-table /d' >"$2"
 }
 
+# keep_table TABLE WHAT: TABLE is printed at the end; an empty one is
+# removed and fails, naming WHAT is missing for kernel $k.
+keep_table() {
+	if [ -s "$1" ]; then
+		tables+=("$1")
+		return 0
+	fi
+	rm -f "$1"
+	log "no $2 for $k"
+	return 1
+}
+
 failed=()
 tables=()
 for k in $kernels; do
@@ -135,13 +147,7 @@ for k in $kernels; do
 				awk -v part=proc -v reps="$reps" -v kernel="$release" -v ms="$proc_ms" -v mode="$clock" \
 					-f "$CNXX_ROOT/scripts/guest/bench-table.awk" | sed 's/^# \{0,1\}//' >>"$table"
 		fi
-		if [ -s "$table" ]; then
-			tables+=("$table")
-		else
-			rm -f "$table"
-			ok=0
-			log "no table for $k"
-		fi
+		keep_table "$table" table || ok=0
 		[ $ok -eq 1 ] || failed+=("$k")
 	fi
 
@@ -154,13 +160,7 @@ for k in $kernels; do
 	CNXX_VM_REUSE=$first CNXX_VM_LOG=$k-base-bench-send2 \
 		bench_vm "$k" base wall "bench-$k-send2" "$send2_append" || ok=0
 	[ ! -f "$logf" ] || cn_table "$logf" "$table"
-	if [ -s "$table" ]; then
-		tables+=("$table")
-	else
-		rm -f "$table"
-		ok=0
-		log "no two-sender table for $k"
-	fi
+	keep_table "$table" "two-sender table" || ok=0
 	[ $ok -eq 1 ] || failed+=("$k (send2)")
 done
 

@@ -101,6 +101,21 @@ static size_t wire_fill(struct wire *w, __u32 val, __u32 seq, const void *data,
 	return NLMSG_LENGTH(sizeof(w->msg) + len);
 }
 
+/* BATCH empty messages to {CNBENCH_IDX, @val}, seq 0.., for sendmmsg(). */
+static void batch_fill(struct mmsghdr *v, struct iovec *iov, struct wire *w,
+		       __u32 val)
+{
+	int i;
+
+	memset(v, 0, BATCH * sizeof(*v));
+	for (i = 0; i < BATCH; i++) {
+		iov[i].iov_base = &w[i];
+		iov[i].iov_len = wire_fill(&w[i], val, i, NULL, 0);
+		v[i].msg_hdr.msg_iov = &iov[i];
+		v[i].msg_hdr.msg_iovlen = 1;
+	}
+}
+
 static int open_socket(struct bench *b)
 {
 	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
@@ -324,13 +339,7 @@ static void bench_dispatch(struct bench *b, __u32 ids)
 		return;
 	if (command(b, CNBENCH_OP_HITS, 0, 0, 0, &rep, NULL))
 		return;
-	memset(v, 0, sizeof(v));
-	for (i = 0; i < BATCH; i++) {
-		iov[i].iov_base = &w[i];
-		iov[i].iov_len = wire_fill(&w[i], CNBENCH_VAL_TARGET, i, NULL, 0);
-		v[i].msg_hdr.msg_iov = &iov[i];
-		v[i].msg_hdr.msg_iovlen = 1;
-	}
+	batch_fill(v, iov, w, CNBENCH_VAL_TARGET);
 	meter_init(b, &m);
 	start = now();
 	last = start;
@@ -390,13 +399,7 @@ static void send2_child(struct bench *b, int cpu, __u32 val, int ready,
 	    bind(fd, (struct sockaddr *)&sa, sizeof(sa)) ||
 	    connect(fd, (struct sockaddr *)&sa, sizeof(sa)))
 		res.err = errno;
-	memset(v, 0, sizeof(v));
-	for (i = 0; i < BATCH; i++) {
-		iov[i].iov_base = &w[i];
-		iov[i].iov_len = wire_fill(&w[i], val, i, NULL, 0);
-		v[i].msg_hdr.msg_iov = &iov[i];
-		v[i].msg_hdr.msg_iovlen = 1;
-	}
+	batch_fill(v, iov, w, val);
 	c = 0;
 	if (write(ready, &c, 1) != 1 || read(go, &c, 1) != 1)
 		res.err = res.err ? res.err : EPIPE;
