@@ -23,6 +23,7 @@
 #define EV_LEN		((uint16_t)sizeof(struct proc_event))
 #define PE_CPUS		256
 #define PE_LOG		512
+#define PE_COLLECT_MAX	8	/* exits one pe_collect() waits for */
 #define NO_EXIT_SIGNAL	0xffffffffu	/* a thread's exit_signal, -1 */
 
 #define CHECK0(call)							\
@@ -86,6 +87,7 @@ int kid_read(struct kid *k, int *vals, int n);
 void report(int wr, const int *vals, int n);
 int kid_wait(struct kid *k);
 void kid_wait_ok(struct kid *k);
+void kids_reap(struct kid *k, int n, const struct kid *paused);
 void kid_exit0(int wr, void *arg);
 void kid_exit3(int wr, void *arg);
 void kid_exec(int wr, void *arg);
@@ -98,6 +100,8 @@ pid_t ev_pid(const struct proc_event *ev);
 void pe_collect(struct pe_sock *s, struct pe_log *log, const pid_t *pids,
 		int n);
 void pe_collect1(struct pe_sock *s, struct pe_log *log, pid_t pid);
+void pe_collect_kids(struct pe_sock *s, struct pe_log *log,
+		     const struct kid *k, int n);
 int pe_expect_nth(const struct pe_log *log, const struct proc_event *want,
 		  int nth, const char *what);
 int pe_expect(const struct pe_log *log, const struct proc_event *want,

@@ -255,7 +255,6 @@ void t_proc_sid(void)
 	struct kid k[3] = { NO_KID, NO_KID, NO_KID };
 	struct pe_sock s;
 	struct proc_event e;
-	pid_t pids[3];
 	int i, tid;
 
 	if (!log || pe_listen(&s, "listener"))
@@ -265,9 +264,7 @@ void t_proc_sid(void)
 	    kid_start(&k[2], kid_setsid_thread, NULL) ||
 	    kid_read(&k[2], &tid, 1))
 		goto out_wait;
-	for (i = 0; i < 3; i++)
-		pids[i] = k[i].pid;
-	pe_collect(&s, log, pids, 3);
+	pe_collect_kids(&s, log, k, 3);
 	e = ev_pair(PROC_EVENT_SID, k[0].pid, k[0].pid, 0, 0);
 	pe_expect_order(pe_expect(log, &e, "setsid"),
 			expect_exit_of_kid(log, k[0].pid, 0, "exit"),

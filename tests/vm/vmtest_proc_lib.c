@@ -356,6 +356,20 @@ void kid_wait_ok(struct kid *k)
 		FAIL("child %d: wait status 0x%x, want 0", k->pid, status);
 }
 
+/*
+ * Reaps the @n children of @k, killing @paused first: a case that ended
+ * early never sent it the signal it waits for.
+ */
+void kids_reap(struct kid *k, int n, const struct kid *paused)
+{
+	int i;
+
+	if (paused->pid > 0)
+		kill(paused->pid, SIGKILL);
+	for (i = 0; i < n; i++)
+		kid_wait(&k[i]);
+}
+
 /* Children the cases share: exit 0, exit 3, exec, wait for a signal. */
 void kid_exit0(int wr __maybe_unused, void *arg __maybe_unused)
 {
@@ -411,7 +425,7 @@ pid_t ev_pid(const struct proc_event *ev)
 void pe_collect(struct pe_sock *s, struct pe_log *log, const pid_t *pids,
 		int n)
 {
-	int i, left = n, done[8] = { 0 };
+	int i, left = n, done[PE_COLLECT_MAX] = { 0 };
 	struct pe_msg m;
 	int r;
 
@@ -440,6 +454,18 @@ void pe_collect(struct pe_sock *s, struct pe_log *log, const pid_t *pids,
 void pe_collect1(struct pe_sock *s, struct pe_log *log, pid_t pid)
 {
 	pe_collect(s, log, &pid, 1);
+}
+
+/* pe_collect() until the exits of the @n children of @k. */
+void pe_collect_kids(struct pe_sock *s, struct pe_log *log,
+		     const struct kid *k, int n)
+{
+	pid_t pids[PE_COLLECT_MAX];
+	int i;
+
+	for (i = 0; i < n; i++)
+		pids[i] = k[i].pid;
+	pe_collect(s, log, pids, n);
 }
 
 /* Index of the @nth (from 0) event of kind @what for task @pid, or -1. */

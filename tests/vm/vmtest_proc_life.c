@@ -155,7 +155,6 @@ void t_proc_exit(void)
 {
 	struct pe_log *log = calloc(1, sizeof(*log));
 	struct kid k[4] = { NO_KID, NO_KID, NO_KID, NO_KID };
-	pid_t pids[4];
 	struct pe_sock s;
 	struct proc_event e;
 	int tid = 0, v[2] = { 0, 0 }, i;
@@ -170,9 +169,7 @@ void t_proc_exit(void)
 	kill(k[1].pid, SIGTERM);
 	if (kid_read(&k[2], &tid, 1) || kid_read(&k[3], v, 2))
 		goto out_wait;
-	for (i = 0; i < 4; i++)
-		pids[i] = k[i].pid;
-	pe_collect(&s, log, pids, 4);
+	pe_collect_kids(&s, log, k, 4);
 	expect_exit_of_kid(log, k[0].pid, 3 << 8, "exit(3)");
 	expect_exit_of_kid(log, k[1].pid, SIGTERM, "killed by SIGTERM");
 	pe_expect_count(log, PROC_EVENT_COREDUMP, k[1].pid, 0, "SIGTERM");
@@ -187,11 +184,7 @@ void t_proc_exit(void)
 	for (i = 0; i < 4; i++)
 		pe_expect_count(log, PROC_EVENT_EXIT, k[i].pid, 1, "exits");
 out_wait:
-	for (i = 0; i < 4; i++) {
-		if (k[i].pid > 0 && i == 1)
-			kill(k[i].pid, SIGKILL);
-		kid_wait(&k[i]);
-	}
+	kids_reap(k, 4, &k[1]);
 out:
 	pe_close(&s);
 	free(log);
@@ -237,7 +230,6 @@ void t_proc_coredump(void)
 	struct kid k[4] = { NO_KID, NO_KID, NO_KID, NO_KID };
 	struct pe_sock s;
 	struct proc_event e;
-	pid_t pids[4];
 	int i, tid = 0;
 
 	if (!log || pe_listen(&s, "listener"))
@@ -249,9 +241,7 @@ void t_proc_coredump(void)
 	    kid_read(&k[3], &tid, 1))
 		goto out_wait;
 	kill(k[1].pid, SIGTERM);
-	for (i = 0; i < 4; i++)
-		pids[i] = k[i].pid;
-	pe_collect(&s, log, pids, 4);
+	pe_collect_kids(&s, log, k, 4);
 	e = ev_pair(PROC_EVENT_COREDUMP, k[0].pid, k[0].pid, me, me);
 	pe_expect_order(pe_expect(log, &e, "SIGSEGV"),
 			expect_exit_of_kid(log, k[0].pid, SIGSEGV, "SIGSEGV"),
@@ -272,11 +262,7 @@ void t_proc_coredump(void)
 	pe_expect_count(log, PROC_EVENT_COREDUMP, k[3].pid, 0,
 			"the other thread");
 out_wait:
-	for (i = 0; i < 4; i++) {
-		if (k[i].pid > 0 && i == 1)
-			kill(k[i].pid, SIGKILL);
-		kid_wait(&k[i]);
-	}
+	kids_reap(k, 4, &k[1]);
 out:
 	pe_close(&s);
 	free(log);
