@@ -134,7 +134,7 @@ for kind in "file:$work/files" "program:$work/programs"; do
 		echo "ok $n - every ${kind%%:*} the build used comes from a listed package ($(wc -l <"${kind#*:}") checked)"
 		passed=$((passed + 1))
 	else
-		echo "$out" | sort -u | head -30
+		echo "$out" | sort -u | sed -n 1,30p
 		echo "not ok $n - ${kind%%:*}s from unlisted packages: $(sort -u "$work/missing" | tr '\n' ' ')"
 		failed=$((failed + 1))
 	fi
