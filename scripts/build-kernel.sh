@@ -32,7 +32,6 @@ done
 # Bump when the way a kernel is configured or built changes.
 recipe=2
 key=$( (echo "$recipe"; cat "${frags[@]}") | sha256sum | cut -c1-12)
-src=$CNXX_CACHE/src/linux-$pkgver
 build=$CNXX_CACHE/kernels/$series-$pkgver-$flavor-$key
 units=$CNXX_CACHE/kernels/.units-$series-$flavor
 
@@ -46,15 +45,7 @@ exec 9>"$CNXX_CACHE/kernels/.lock-$series-$flavor"
 flock 9
 [ -f "$build/.cnxx-done" ] && { echo "$build"; exit 0; }
 
-if [ ! -f "$src/.cnxx-extracted" ]; then
-	rm -rf "$src" "$src.tmp"
-	mkdir -p "$src.tmp"
-	# about 80,000 files in either series
-	run_watched "extracting linux-source-$series $pkgver" "$CNXX_CACHE/src/extract-$series.log" \
-		80000 . tar -C "$src.tmp" --strip-components=1 -xvf "/usr/src/linux-source-$series.tar.xz"
-	touch "$src.tmp/.cnxx-extracted"
-	mv "$src.tmp" "$src"
-fi
+src=$(kernel_source "$series")
 
 rm -rf "$build"
 mkdir -p "$build"

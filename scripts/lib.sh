@@ -8,22 +8,91 @@ CNXX_PACKAGES=$CNXX_ROOT/scripts/packages
 die() { echo "cnxx: $*" >&2; exit 1; }
 log() { echo "cnxx: $*" >&2; }
 
-# group_pkgs GROUP...: the packages of GROUPs in scripts/packages ("all": every group).
+# group_pkgs GROUP...: the packages of GROUPs in scripts/packages ("all":
+# every group but the *-download ones), with {SERIES} replaced by
+# stock_abi SERIES.
 group_pkgs() {
-	local g
-	for g in "$@"; do
-		awk -v g="$g" '!/^#/ && NF > 1 && (g == "all" || $1 == g) {
+	local g p s abi list out=
+	list=$(for g in "$@"; do
+		awk -v g="$g" '!/^#/ && NF > 1 && ((g == "all" && $1 !~ /-download$/) || $1 == g) {
 			for (i = 2; i <= NF; i++) print $i; found = 1 }
 			END { exit !found }' "$CNXX_PACKAGES" ||
 			die "no package group '$g' in scripts/packages"
-	done | awk '!seen[$0]++'
+	done) || exit 1
+	for p in $list; do
+		case $p in
+		*'{'*'}'*)
+			s=${p#*\{}
+			s=${s%%\}*}
+			abi=$(stock_abi "$s") || exit 1
+			p=${p/\{$s\}/$abi}
+			;;
+		esac
+		out+=$p$'\n'
+	done
+	printf '%s' "$out" | awk '!seen[$0]++'
+}
+
+# apt_update: apt-get update, once per run of make check (as root).
+apt_update() {
+	[ -z "${CNXX_APT_UPDATED:-}" ] || return 0
+	run_watched "apt-get update" "$CNXX_CACHE/apt-update.log" 0 '^(Get|Hit):' \
+		apt-get update || { tail -5 "$CNXX_CACHE/apt-update.log" >&2;
+		die "apt-get update failed: the package archive is not reachable or the apt sources are broken (see $CNXX_CACHE/apt-update.log)"; }
+	export CNXX_APT_UPDATED=1
+}
+
+# stock_abi SERIES: the ABI name of the newest Debian kernel of SERIES
+# (6.1 or 6.12) that the archive serves, e.g. 6.1.0-57 or 6.12.118+deb12:
+# its packages are linux-headers-ABI-amd64, linux-image-ABI-amd64-unsigned.
+# For 6.1 it is what the linux-headers-amd64 metapackage depends on; 6.12
+# has no metapackage in bookworm, so the newest linux-headers-6.12.*+deb12-amd64.
+stock_abi() {
+	local abi i
+	for i in 1 2; do
+		case $1 in
+		6.1) abi=$(apt-cache depends linux-headers-amd64 2>/dev/null |
+			sed -nE 's/^ +Depends: linux-headers-(6\.1\.0-[0-9]+)-amd64$/\1/p' | head -1) ;;
+		6.12) abi=$(apt-cache pkgnames linux-headers-6.12. 2>/dev/null |
+			sed -nE 's/^linux-headers-(6\.12\.[0-9]+\+deb12)-amd64$/\1/p' | sort -V | tail -1) ;;
+		*) die "no stock Debian kernel series '$1' (6.1 or 6.12)" ;;
+		esac
+		[ -z "$abi" ] || { echo "$abi"; return 0; }
+		# A fresh root has no package lists yet.
+		[ $i = 1 ] && [ "$(id -u)" -eq 0 ] && [ -z "${CNXX_APT_UPDATED:-}" ] || break
+		apt_update
+	done
+	die "the package archive serves no Debian $1 kernel headers (apt-get update, or check the apt sources)"
+}
+
+# kernel_source SERIES: extracts linux-source-SERIES (installed) into the
+# cache once and prints the tree.
+kernel_source() {
+	local ver src
+	ver=$(dpkg-query -W -f='${Version}' "linux-source-$1") || die "linux-source-$1 is not installed"
+	src=$CNXX_CACHE/src/linux-$ver
+	mkdir -p "$CNXX_CACHE/src"
+	(
+		flock 8
+		[ -f "$src/.cnxx-extracted" ] && exit 0
+		rm -rf "$src" "$src.tmp"
+		mkdir -p "$src.tmp"
+		# about 80,000 files in either series
+		run_watched "extracting linux-source-$1 $ver" "$CNXX_CACHE/src/extract-$1.log" \
+			80000 . tar -C "$src.tmp" --strip-components=1 -xvf "/usr/src/linux-source-$1.tar.xz" ||
+			die "extracting linux-source-$1 failed"
+		touch "$src.tmp/.cnxx-extracted"
+		mv "$src.tmp" "$src"
+	) 8>"$CNXX_CACHE/src/.lock-$1" || exit 1
+	echo "$src"
 }
 
 # need GROUP...: install the missing packages of GROUPs when root, else name
 # them with the command that installs them.
 need() {
-	local missing=() p
-	for p in $(group_pkgs "$@"); do
+	local missing=() p pkgs
+	pkgs=$(group_pkgs "$@") || exit 1
+	for p in $pkgs; do
 		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
 			missing+=("$p")
 	done
@@ -32,15 +101,12 @@ need() {
 		log "missing Debian packages for $*: ${missing[*]}"
 		die "install them as root: apt-get install ${missing[*]}   (or: sudo make deps)"
 	fi
-	if [ -z "${CNXX_APT_UPDATED:-}" ]; then
-		run_watched "apt-get update" "$CNXX_CACHE/apt-update.log" 0 '^(Get|Hit):' \
-			apt-get update || { tail -5 "$CNXX_CACHE/apt-update.log" >&2;
-			die "apt-get update failed: the package archive is not reachable or the apt sources are broken (see $CNXX_CACHE/apt-update.log)"; }
-		export CNXX_APT_UPDATED=1
-	fi
+	apt_update
+	# Another apt run (a second make) gets to finish first: wait for its lock.
 	run_watched "installing ${missing[*]}" "$CNXX_CACHE/apt-install.log" \
 		0 '^(Unpacking|Setting up) ' \
-		env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" ||
+		env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+		-o DPkg::Lock::Timeout=600 "${missing[@]}" ||
 		{ grep -E '^(E|W):' "$CNXX_CACHE/apt-install.log" | tail -5 >&2
 		die "apt-get install failed for: ${missing[*]}; is the package archive reachable? (log: $CNXX_CACHE/apt-install.log)"; }
 }
