@@ -27,8 +27,15 @@ KVER = $(shell $(MAKE) -s -C $(KDIR) kernelrelease 2>/dev/null)
 
 all: module
 
+# The release of a Debian kernel tree (/lib/modules/VER/build or
+# /usr/src/linux-headers-VER), whose headers package provides it.
+KDIR_RELEASE = $(patsubst /usr/src/linux-headers-%,%,$(patsubst /lib/modules/%/build,%,$(KDIR:/=)))
+
 module:
 	@test -n "$(KDIR)" || { echo "cnxx: no kernel build tree" >&2; exit 1; }
+	@test -f "$(KDIR)/Makefile" || { echo "cnxx: no kernel build tree at $(KDIR)" >&2; \
+		$(if $(filter-out $(KDIR:/=),$(KDIR_RELEASE)),echo "cnxx: install its headers: apt-get install linux-headers-$(KDIR_RELEASE)" >&2;) \
+		exit 1; }
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
 
 # cnxx.ko plus the KUnit and VM test modules.
