@@ -93,6 +93,11 @@ static int cnxx_unit_set(const char *val, const struct kernel_param *kp)
 		       MAX_LINKS - 1);
 		return -EINVAL;
 	}
+	/* Registered at boot with no kernel socket: ours would be let in. */
+	if (v == NETLINK_USERSOCK) {
+		pr_err("unit=%d is NETLINK_USERSOCK, for user space only\n", v);
+		return -EINVAL;
+	}
 	unit_request = v;
 	return 0;
 }
