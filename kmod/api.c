@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The exported connector API, with the names and signatures of the
- * <linux/connector.h> this module is built against.
+ * The exported connector API, with the signatures of the <linux/connector.h>
+ * this module is built against. The names are the kernel's cn_* in drop-in
+ * builds; beside a built-in connector <cnxx/connector.h> (through
+ * cnxx_kernel.h) turns every cn_* below into cnxx_*, exported in namespace
+ * CNXX, as it does for the modules that call them.
  */
 #include <linux/export.h>
 #include <linux/module.h>
@@ -26,14 +29,14 @@ int cn_add_callback(const struct cb_id *id, const char *name,
 	return cnxx_core_add(cnxx_core, (const struct cnxx_cb_id *)id, name,
 			     callback);
 }
-EXPORT_SYMBOL_GPL(cn_add_callback);
+CNXX_EXPORT(cn_add_callback);
 
 /* Returns only when no call of the callback runs any more (see the core). */
 void cn_del_callback(const struct cb_id *id)
 {
 	cnxx_core_del(cnxx_core, (const struct cnxx_cb_id *)id);
 }
-EXPORT_SYMBOL_GPL(cn_del_callback);
+CNXX_EXPORT(cn_del_callback);
 
 /*
  * cnxx_core_route() for what the fast path below does not decide: the
@@ -61,7 +64,7 @@ static noinline s64 cnxx_route_slow(const struct cn_msg *msg, u16 len,
  * rule) says the send needs a registry lookup or is malformed, and a
  * success is counted here with a per-CPU increment of the core's counter;
  * only a failure goes to cnxx_core_account_send(). This and
- * cnxx_netlink_send() are inlined into each exported function:
+ * cnxx_netlink_xmit() are inlined into each exported function:
  * cn_netlink_send() makes no call of its own before netlink's (the
  * in-tree one goes through cn_netlink_send_mult()).
  */
@@ -80,7 +83,7 @@ static __always_inline int cnxx_route_and_send(struct cn_msg *msg, u16 len,
 			goto fail;
 		}
 	}
-	err = cnxx_netlink_send(msg, len, portid, dst, gfp, filter,
+	err = cnxx_netlink_xmit(msg, len, portid, dst, gfp, filter,
 				filter_data);
 	if (likely(err >= 0)) {
 		cnxx_percpu_counter_inc(cnxx_sent_counter);
@@ -108,7 +111,7 @@ int cn_netlink_send_mult(struct cn_msg *msg, u16 len, u32 portid, u32 group,
 				   NULL);
 }
 #endif
-EXPORT_SYMBOL_GPL(cn_netlink_send_mult);
+CNXX_EXPORT(cn_netlink_send_mult);
 
 /* As the kernel's: cn_netlink_send_mult() of one record, no filter. */
 int cn_netlink_send(struct cn_msg *msg, u32 portid, u32 group, gfp_t gfp_mask)
@@ -116,7 +119,7 @@ int cn_netlink_send(struct cn_msg *msg, u32 portid, u32 group, gfp_t gfp_mask)
 	return cnxx_route_and_send(msg, msg->len, portid, group, gfp_mask,
 				   NULL, NULL);
 }
-EXPORT_SYMBOL_GPL(cn_netlink_send);
+CNXX_EXPORT(cn_netlink_send);
 
 /* The name the original connector documentation uses for _mult. */
 int cn_netlink_send_multi(struct cn_msg *msg, u16 len, u32 portid, u32 group,
@@ -125,13 +128,13 @@ int cn_netlink_send_multi(struct cn_msg *msg, u16 len, u32 portid, u32 group,
 	return cnxx_route_and_send(msg, len, portid, group, gfp_mask, NULL,
 				   NULL);
 }
-EXPORT_SYMBOL_GPL(cn_netlink_send_multi);
+CNXX_EXPORT(cn_netlink_send_multi);
 
 int cnxx_notify_request(const struct cn_ctl_msg *ctl, size_t size)
 {
 	return cnxx_core_notify_request(cnxx_core, ctl, size);
 }
-EXPORT_SYMBOL_GPL(cnxx_notify_request);
+CNXX_EXPORT(cnxx_notify_request);
 
 /* The core ABI, for the KUnit suites that test private cores. */
 EXPORT_SYMBOL_NS_GPL(cnxx_core_create, CNXX_INTERNAL);

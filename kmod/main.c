@@ -74,6 +74,51 @@ CNXX_PARAM(reply_timeout_ms, 1000, 0, 60000,
 CNXX_PARAM(fail_init_step, 0, 0, 3,
 	   "Test only: make init step N fail with -ENOMEM");
 
+/*
+ * unit: "auto" (stored as -1) or a netlink unit. Reads back the unit in
+ * use, for user space to find cnxx (libcnxx's cnxx_unit()).
+ */
+static int unit_request = -1;
+
+static int cnxx_unit_set(const char *val, const struct kernel_param *kp)
+{
+	int v;
+
+	if (sysfs_streq(val, "auto")) {
+		unit_request = -1;
+		return 0;
+	}
+	if (kstrtoint(val, 0, &v) || v < 0 || v >= MAX_LINKS) {
+		pr_err("unit=%s is out of range: auto or 0-%d\n", val,
+		       MAX_LINKS - 1);
+		return -EINVAL;
+	}
+	/* Registered at boot with no kernel socket: ours would be let in. */
+	if (v == NETLINK_USERSOCK) {
+		pr_err("unit=%d is NETLINK_USERSOCK, for user space only\n", v);
+		return -EINVAL;
+	}
+	unit_request = v;
+	return 0;
+}
+
+static int cnxx_unit_get(char *buffer, const struct kernel_param *kp)
+{
+	return sysfs_emit(buffer, "%d\n", cnxx_unit);
+}
+
+static const struct kernel_param_ops cnxx_unit_ops = {
+	.set = cnxx_unit_set,
+	.get = cnxx_unit_get,
+};
+
+module_param_cb(unit, &cnxx_unit_ops, NULL, 0444);
+MODULE_PARM_DESC(unit, "Netlink unit below " __stringify(MAX_LINKS)
+		 ", or auto: " __stringify(NETLINK_CONNECTOR)
+		 " without a built-in connector, else the first free from "
+		 __stringify(CNXX_UNIT_AUTO_FIRST) " down to "
+		 __stringify(CNXX_UNIT_AUTO_LAST) " (default auto; reads back the unit in use)");
+
 struct cnxx_core *cnxx_core;
 struct cnxx_percpu_counter *cnxx_sent_counter;
 
@@ -118,7 +163,7 @@ static int cnxx_socket_init(void)
 {
 	if (cnxx_inject_init_fault(2, "socket"))
 		return -ENOMEM;
-	return cnxx_netlink_init(reply_timeout_ms.value);
+	return cnxx_netlink_init(unit_request, reply_timeout_ms.value);
 }
 
 /*
@@ -141,7 +186,9 @@ static int __init cnxx_init(void)
 		goto err_proc;
 
 	cnxx_selftest_init();
-	pr_info("connector ready (version %s)\n", CNXX_VERSION);
+	pr_info("connector ready on netlink unit %d%s (version %s)\n",
+		cnxx_unit, CNXX_BESIDE ? ", beside the built-in connector" : "",
+		CNXX_VERSION);
 	return 0;
 
 err_proc:
@@ -154,7 +201,7 @@ err_core:
 }
 
 /*
- * Every user NETLINK_CONNECTOR socket holds a reference on this module, and
+ * Every user socket of cnxx's unit holds a reference on this module, and
  * modules with callbacks depend on it, so no input arrives once exit runs
  * and nobody listens to notifications: the socket goes before the core, as
  * on the init error path.
@@ -171,7 +218,10 @@ module_init(cnxx_init);
 module_exit(cnxx_exit);
 
 MODULE_LICENSE("GPL");
-MODULE_DESCRIPTION("Kernel connector (NETLINK_CONNECTOR) with a C++ core, registration notifications and safe unregister");
+MODULE_DESCRIPTION("Kernel connector with a C++ core, registration notifications and safe unregister");
 MODULE_AUTHOR("cnxx developers");
 MODULE_VERSION(CNXX_VERSION);
+/* Beside a built-in connector, NETLINK_CONNECTOR is that connector's. */
+#if !CNXX_BESIDE
 MODULE_ALIAS_NET_PF_PROTO(PF_NETLINK, NETLINK_CONNECTOR);
+#endif

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The NETLINK_CONNECTOR kernel socket: input, sending, acks and the
- * permission checks, translated to and from the core's C ABI.
+ * cnxx's kernel netlink socket, on NETLINK_CONNECTOR or beside a built-in
+ * connector on a unit of its own: input, sending, acks and the permission
+ * checks, translated to and from the core's C ABI.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -44,7 +45,7 @@ static int cnxx_netlink_notify(void *ctx, const struct cn_msg *msg,
 	/* Released first on unload and on a failed load: nobody listens. */
 	if (!cnxx_nls)
 		return -ESRCH;
-	return cnxx_netlink_send(msg, size - sizeof(*msg), 0, group,
+	return cnxx_netlink_xmit(msg, size - sizeof(*msg), 0, group,
 				 GFP_KERNEL, NULL, NULL);
 }
 
@@ -105,7 +106,7 @@ int cnxx_register_release_hook(struct cnxx_release_hook *hook)
 	mutex_unlock(&cnxx_release_hooks_lock);
 	return 0;
 }
-EXPORT_SYMBOL_GPL(cnxx_register_release_hook);
+CNXX_EXPORT(cnxx_register_release_hook);
 
 void cnxx_unregister_release_hook(struct cnxx_release_hook *hook)
 {
@@ -116,9 +117,32 @@ void cnxx_unregister_release_hook(struct cnxx_release_hook *hook)
 	mutex_unlock(&cnxx_release_hooks_lock);
 	synchronize_rcu();
 }
-EXPORT_SYMBOL_GPL(cnxx_unregister_release_hook);
+CNXX_EXPORT(cnxx_unregister_release_hook);
 
-int cnxx_netlink_init(unsigned int reply_timeout_ms)
+/* Who owns the units below 23 in the kernels cnxx supports. */
+static const char *const cnxx_unit_names[] = {
+	"NETLINK_ROUTE", NULL, "NETLINK_USERSOCK", NULL, "NETLINK_SOCK_DIAG",
+	"NETLINK_NFLOG", "NETLINK_XFRM", "NETLINK_SELINUX", "NETLINK_ISCSI",
+	"NETLINK_AUDIT", "NETLINK_FIB_LOOKUP", "NETLINK_CONNECTOR",
+	"NETLINK_NETFILTER", NULL, NULL, "NETLINK_KOBJECT_UEVENT",
+	"NETLINK_GENERIC", NULL, "NETLINK_SCSITRANSPORT", NULL, "NETLINK_RDMA",
+	"NETLINK_CRYPTO", "NETLINK_SMC",
+};
+
+static const char *cnxx_unit_owner(int unit)
+{
+	if (unit == NETLINK_CONNECTOR)
+		return CNXX_BESIDE ? "the kernel's built-in connector" :
+				     "another connector (cn.ko?)";
+	if (unit < ARRAY_SIZE(cnxx_unit_names) && cnxx_unit_names[unit])
+		return cnxx_unit_names[unit];
+	return "an out-of-tree module";
+}
+
+/* The unit of cnxx's socket, or -1 while there is none. */
+int cnxx_unit = -1;
+
+static struct sock *cnxx_netlink_create(int unit)
 {
 	struct netlink_kernel_cfg cfg = {
 		.groups = CN_NETLINK_GROUPS,
@@ -130,11 +154,46 @@ int cnxx_netlink_init(unsigned int reply_timeout_ms)
 #endif
 	};
 
-	cnxx_nls = netlink_kernel_create(&init_net, NETLINK_CONNECTOR, &cfg);
-	if (!cnxx_nls) {
-		pr_err("cannot create the NETLINK_CONNECTOR socket; is another connector loaded?\n");
-		return -EIO;
+	/*
+	 * NULL when the unit has a kernel socket already (-EADDRINUSE inside
+	 * netlink); the only other cause is a failed allocation of a few
+	 * hundred bytes.
+	 */
+	return netlink_kernel_create(&init_net, unit, &cfg);
+}
+
+/*
+ * Creates the kernel socket on @unit, or with @unit < 0 on the first free
+ * unit of CNXX_UNIT_AUTO: NETLINK_CONNECTOR in drop-in builds, the range
+ * CNXX_UNIT_AUTO_FIRST down to CNXX_UNIT_AUTO_LAST beside a built-in
+ * connector. Logs every taken unit with its owner.
+ */
+int cnxx_netlink_init(int unit, unsigned int reply_timeout_ms)
+{
+	int first = unit, last = unit;
+
+	if (unit < 0) {
+		first = CNXX_BESIDE ? CNXX_UNIT_AUTO_FIRST : NETLINK_CONNECTOR;
+		last = CNXX_BESIDE ? CNXX_UNIT_AUTO_LAST : NETLINK_CONNECTOR;
 	}
+	for (unit = first; unit >= last; unit--) {
+		cnxx_nls = cnxx_netlink_create(unit);
+		if (cnxx_nls)
+			break;
+		if (first == last)
+			pr_err("netlink unit %d is taken, by %s\n", unit,
+			       cnxx_unit_owner(unit));
+		else
+			pr_info("netlink unit %d is taken, by %s; trying the next\n",
+				unit, cnxx_unit_owner(unit));
+	}
+	if (!cnxx_nls) {
+		if (first != last)
+			pr_err("no free netlink unit in %d-%d; choose one with unit=N\n",
+			       last, first);
+		return -EBUSY;
+	}
+	cnxx_unit = unit;
 	/* Bounds every blocking unicast: see cnxx_netlink_unicast(). */
 	cnxx_nls->sk_sndtimeo = msecs_to_jiffies(reply_timeout_ms);
 	return 0;
@@ -144,4 +203,5 @@ void cnxx_netlink_exit(void)
 {
 	netlink_kernel_release(cnxx_nls);
 	cnxx_nls = NULL;
+	cnxx_unit = -1;
 }

@@ -36,7 +36,7 @@ static __always_inline int cnxx_netlink_unicast(struct sk_buff *skb,
  * Sends @msg and the @len bytes after its header as one nlmsg to @portid,
  * or broadcasts it to @group. Any context.
  */
-static __always_inline int cnxx_netlink_send(const struct cn_msg *msg,
+static __always_inline int cnxx_netlink_xmit(const struct cn_msg *msg,
 					     u16 len, u32 portid, u32 group,
 					     gfp_t gfp, void *filter,
 					     void *filter_data)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * /proc/net/connector in the in-tree connector's format, plus the cnxx
+ * /proc/net/connector in the in-tree connector's format (drop-in builds:
+ * beside a built-in connector the file is that connector's), plus the cnxx
  * counters: /proc/net/cnxx per callback, /proc/net/cnxx_stats module-wide.
  */
 #include <linux/proc_fs.h>
@@ -45,6 +46,7 @@ static int cnxx_proc_stats_show(struct seq_file *m, void *v)
 	struct cnxx_stats s;
 
 	cnxx_core_stats(cnxx_core, &s);
+	seq_printf(m, "unit %d\n", cnxx_unit);
 #define CNXX_STAT(name) seq_printf(m, #name " %llu\n", s.name)
 	CNXX_STAT(rx_messages);
 	CNXX_STAT(rx_delivered);
@@ -68,7 +70,8 @@ int cnxx_proc_init(void)
 {
 	if (!IS_ENABLED(CONFIG_PROC_FS))
 		return 0;
-	if (!proc_create_single("connector", 0444, init_net.proc_net,
+	if (!CNXX_BESIDE &&
+	    !proc_create_single("connector", 0444, init_net.proc_net,
 				cnxx_proc_connector_show))
 		goto err;
 	if (!proc_create_single("cnxx", 0444, init_net.proc_net,
@@ -82,7 +85,8 @@ int cnxx_proc_init(void)
 err_counters:
 	remove_proc_entry("cnxx", init_net.proc_net);
 err_connector:
-	remove_proc_entry("connector", init_net.proc_net);
+	if (!CNXX_BESIDE)
+		remove_proc_entry("connector", init_net.proc_net);
 err:
 	return -ENOMEM;
 }
@@ -91,5 +95,6 @@ void cnxx_proc_exit(void)
 {
 	remove_proc_entry("cnxx_stats", init_net.proc_net);
 	remove_proc_entry("cnxx", init_net.proc_net);
-	remove_proc_entry("connector", init_net.proc_net);
+	if (!CNXX_BESIDE)
+		remove_proc_entry("connector", init_net.proc_net);
 }

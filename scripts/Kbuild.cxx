@@ -27,6 +27,13 @@ cnxx-cxx-flags := -std=gnu++17 -ffreestanding -fno-exceptions -fno-rtti \
 	-fno-asynchronous-unwind-tables -Wall -Wextra -Werror \
 	-Wno-missing-field-initializers $(cnxx-cxx-opt)
 
+# Module BTF is made from DWARF by pahole, which stops at C++ reference
+# types ("Unsupported DW_TAG_reference_type", pahole 1.24 on Debian 12):
+# where the kernel makes BTF for modules, the C++ objects carry no DWARF.
+ifdef CONFIG_DEBUG_INFO_BTF_MODULES
+cnxx-cxx-flags += -g0
+endif
+
 # Debug-flavor builds (set by Kbuild) check the core's invariants.
 ifeq ($(CNXX_DEBUG_BUILD),y)
 cnxx-cxx-flags += -DCXXRT_DEBUG

@@ -1,11 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * cnxx_kernel.h - the kernel API cnxx adds to <linux/connector.h>, for
- * modules; the wire format it adds is <uapi/cnxx/cnxx_wire.h>.
+ * modules; the wire format it adds is <uapi/cnxx/cnxx_wire.h>. Exported in
+ * namespace CNXX beside a built-in connector, which <cnxx/connector.h>
+ * imports.
  */
 #ifndef _CNXX_CNXX_KERNEL_H
 #define _CNXX_CNXX_KERNEL_H
 
+#include <cnxx/connector.h>
 #include <linux/connector.h>
 #include <linux/list.h>
 #include <uapi/cnxx/cnxx_wire.h>
@@ -24,12 +27,15 @@ struct sock;
  */
 int cnxx_notify_request(const struct cn_ctl_msg *ctl, size_t size);
 
-/* The name the original connector documentation gives cn_netlink_send_mult. */
+/*
+ * The name the original connector documentation gives cn_netlink_send_mult
+ * (cnxx_netlink_send_multi beside a built-in connector).
+ */
 int cn_netlink_send_multi(struct cn_msg *msg, u16 len, u32 portid, u32 group,
 			  gfp_t gfp_mask);
 
 /**
- * struct cnxx_release_hook - told when a NETLINK_CONNECTOR socket closes
+ * struct cnxx_release_hook - told when a socket of cnxx's unit closes
  * @release:	called with the socket, already unlinked so that no message
  *		reaches it any more, and its group bitmap (may be NULL); for
  *		state a module keeps per socket, as cn_proc keeps its filter

@@ -12,6 +12,8 @@
 #include <gtest/gtest.h>
 
 #include <cerrno>
+#include <cstdlib>
+#include <unistd.h>
 #include <cstdio>
 #include <cstring>
 #include <string>
@@ -818,6 +820,61 @@ TEST(ProcEvents, UserSpaceFilterIsTheKernels)
     ev.what = CNXX_PROC_EVENT_NONE;
     EXPECT_TRUE(cnxx_proc_wanted(CNXX_PROC_EVENT_ALL, &ev));
     EXPECT_FALSE(cnxx_proc_wanted(CNXX_PROC_EVENT_ALL & ~CNXX_PROC_EVENT_SID, &ev));
+}
+
+/* Sets $CNXX_UNIT for one test and restores what was there. */
+class UnitEnv {
+public:
+    explicit UnitEnv(const char* value)
+    {
+        const char* old = getenv(CNXX_UNIT_ENV);
+        had_ = old != nullptr;
+        if (had_)
+            old_ = old;
+        setenv(CNXX_UNIT_ENV, value, 1);
+    }
+    ~UnitEnv()
+    {
+        if (had_)
+            setenv(CNXX_UNIT_ENV, old_.c_str(), 1);
+        else
+            unsetenv(CNXX_UNIT_ENV);
+    }
+
+private:
+    bool had_;
+    std::string old_;
+};
+
+TEST(Unit, EnvironmentOverridesAndIsChecked)
+{
+    {
+        UnitEnv env("29");
+        EXPECT_EQ(cnxx_unit(), 29);
+    }
+    {
+        UnitEnv env("0");
+        EXPECT_EQ(cnxx_unit(), 0);
+    }
+    for (const char* bad : { "", "32", "-1", "11x", "x", "99999999999" }) {
+        UnitEnv env(bad);
+        EXPECT_EQ(cnxx_unit(), -EINVAL) << "CNXX_UNIT='" << bad << "'";
+        cnxx_sock* sock = nullptr;
+        EXPECT_EQ(cnxx_open(&sock), -EINVAL) << "CNXX_UNIT='" << bad << "'";
+        EXPECT_EQ(sock, nullptr);
+    }
+}
+
+TEST(Unit, WithoutCnxxIsTheConnectorsUnit)
+{
+    if (access(CNXX_UNIT_PATH, F_OK) == 0)
+        GTEST_SKIP() << "cnxx.ko is loaded here";
+    const char* old = getenv(CNXX_UNIT_ENV);
+    std::string saved = old ? old : "";
+    unsetenv(CNXX_UNIT_ENV);
+    EXPECT_EQ(cnxx_unit(), NETLINK_CONNECTOR);
+    if (old)
+        setenv(CNXX_UNIT_ENV, saved.c_str(), 1);
 }
 
 TEST(ErrName, MapsCommonErrnos)

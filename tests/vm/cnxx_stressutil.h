@@ -87,11 +87,11 @@ static inline void rng_seed(uint64_t *s, uint64_t seed)
 	rng_next(s);
 }
 
-/* A NETLINK_CONNECTOR socket, bound with an automatic port id; -1 on error. */
+/* A socket on cnxx_unit(), bound with an automatic port id; -1 on error. */
 static inline int cn_socket(int rcvbuf)
 {
 	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
-	int fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_CONNECTOR);
+	int fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, cnxx_unit());
 
 	if (fd < 0)
 		return -1;

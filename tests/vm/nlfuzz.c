@@ -330,7 +330,7 @@ static void priv_child(int flood, int nbig, int cnxx, long long denied0)
 	for (g = 1; g <= CN_NETLINK_GROUPS; g++) {
 		int b_ok, s_ok;
 
-		fd = socket(AF_NETLINK, SOCK_DGRAM, NETLINK_CONNECTOR);
+		fd = socket(AF_NETLINK, SOCK_DGRAM, cnxx_unit());
 		sa.nl_groups = g <= 32 ? 1u << (g - 1) : 0;
 		b_ok = bind(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0;
 		if (!b_ok && errno != EPERM)

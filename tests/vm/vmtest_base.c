@@ -365,7 +365,7 @@ static void t_unpriv_join_child(void)
 	uint32_t seq = next_seq();
 	int fd;
 
-	fd = socket(AF_NETLINK, SOCK_DGRAM, NETLINK_CONNECTOR);
+	fd = socket(AF_NETLINK, SOCK_DGRAM, cnxx_unit());
 	if (fd < 0) {
 		FAIL("socket: %s", strerror(errno));
 		return;

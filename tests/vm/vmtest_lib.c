@@ -80,9 +80,9 @@ int nl_open_mask(uint32_t groups)
 	int size = 8 << 20;
 	int fd;
 
-	fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_CONNECTOR);
+	fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, cnxx_unit());
 	if (fd < 0) {
-		FAIL("socket(NETLINK_CONNECTOR): %s", strerror(errno));
+		FAIL("socket(unit %d): %s", cnxx_unit(), strerror(errno));
 		return -1;
 	}
 	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa))) {

@@ -123,9 +123,9 @@ static int open_socket(struct bench *b)
 	int group = CNBENCH_GROUP;
 	int rcvbuf = RCVBUF;
 
-	b->fd = socket(AF_NETLINK, SOCK_DGRAM, NETLINK_CONNECTOR);
+	b->fd = socket(AF_NETLINK, SOCK_DGRAM, cnxx_unit());
 	if (b->fd < 0) {
-		perror("cnbench: socket(NETLINK_CONNECTOR)");
+		perror("cnbench: socket(cnxx_unit())");
 		return -1;
 	}
 	if (bind(b->fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
@@ -394,7 +394,7 @@ static void send2_child(struct bench *b, int cpu, __u32 val, int ready,
 
 	CPU_ZERO(&set);
 	CPU_SET(cpu, &set);
-	fd = socket(AF_NETLINK, SOCK_DGRAM, NETLINK_CONNECTOR);
+	fd = socket(AF_NETLINK, SOCK_DGRAM, cnxx_unit());
 	if (sched_setaffinity(0, sizeof(set), &set) || fd < 0 ||
 	    bind(fd, (struct sockaddr *)&sa, sizeof(sa)) ||
 	    connect(fd, (struct sockaddr *)&sa, sizeof(sa)))

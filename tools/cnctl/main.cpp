@@ -621,7 +621,7 @@ void add_payload_options(CLI::App* cmd, PayloadSource& src)
 
 int run(int argc, char** argv)
 {
-    CLI::App app{ "Send, receive and inspect kernel connector (NETLINK_CONNECTOR) messages.",
+    CLI::App app{ "Send, receive and inspect kernel connector messages on cnxx's netlink unit (the one cnxx.ko reports, or $CNXX_UNIT).",
         "cnctl" };
     SendOpts send_o;
     ListenOpts listen_o;

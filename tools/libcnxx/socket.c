@@ -13,17 +13,53 @@
 #include <errno.h>
 #include <libmnl/libmnl.h>
 #include <poll.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
 
+/* "N\n" or "N" with N a unit, as the environment or sysfs give it. */
+static int cnxx_parse_unit(const char *s)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || end == s || (*end && strcmp(end, "\n")) || v < 0 ||
+	    v >= MAX_LINKS)
+		return -EINVAL;
+	return (int)v;
+}
+
+int cnxx_unit(void)
+{
+	const char *env = getenv(CNXX_UNIT_ENV);
+	char buf[16];
+	FILE *f;
+	int unit = -1;
+
+	if (env)
+		return cnxx_parse_unit(env);
+	f = fopen(CNXX_UNIT_PATH, "re");
+	if (f) {
+		if (fgets(buf, sizeof(buf), f))
+			unit = cnxx_parse_unit(buf);
+		fclose(f);
+	}
+	return unit < 0 ? NETLINK_CONNECTOR : unit;
+}
+
 int cnxx_open(struct cnxx_sock **sockp)
 {
 	struct cnxx_sock *sock;
+	int unit = cnxx_unit();
 	int one = 1;
 	int err;
 
+	if (unit < 0)
+		return unit;
 	sock = calloc(1, sizeof(*sock));
 	if (!sock)
 		return -ENOMEM;
@@ -32,7 +68,7 @@ int cnxx_open(struct cnxx_sock **sockp)
 		err = -ENOMEM;
 		goto err_free;
 	}
-	sock->nl = mnl_socket_open2(NETLINK_CONNECTOR, SOCK_CLOEXEC);
+	sock->nl = mnl_socket_open2(unit, SOCK_CLOEXEC);
 	if (!sock->nl) {
 		err = -errno;
 		goto err_free;

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * libcnxx - speak the kernel connector protocol (NETLINK_CONNECTOR) from
- * user space without writing netlink code.
+ * libcnxx - speak the kernel connector protocol from user space without
+ * writing netlink code, on cnxx's netlink unit (see cnxx_unit()).
  *
  * Conventions:
  *  - Functions returning int return 0 (or a count) on success and a
@@ -88,12 +88,29 @@ struct cnxx_msg {
 /* Options of cnxx_send(). */
 #define CNXX_SEND_ACK 0x1	/* set NLM_F_ACK: cnxx answers with an ack */
 
+/* Where cnxx.ko tells its unit, and the variable that overrides it. */
+#define CNXX_UNIT_PATH "/sys/module/cnxx/parameters/unit"
+#define CNXX_UNIT_ENV "CNXX_UNIT"
+
 /*
- * cnxx_open() - open and bind a NETLINK_CONNECTOR socket
+ * cnxx_unit() - the netlink unit of cnxx's socket
+ *
+ * $CNXX_UNIT when it is set, else the unit cnxx.ko reads back at
+ * CNXX_UNIT_PATH, else NETLINK_CONNECTOR (cnxx not loaded: the kernel's own
+ * connector, if any). On a kernel with the connector built in, cnxx runs
+ * beside it on a unit of its own, and NETLINK_CONNECTOR reaches the
+ * built-in one.
+ * Return: the unit (0-31), or -EINVAL when $CNXX_UNIT is not a unit.
+ */
+int cnxx_unit(void);
+
+/*
+ * cnxx_open() - open and bind a socket on cnxx_unit()
  * @sockp: receives the socket; free it with cnxx_close()
  *
  * Return: 0, -EPROTONOSUPPORT when no connector (cnxx.ko or the in-tree
- * cn) is loaded, -ENOMEM, or another socket()/bind() error.
+ * cn) is loaded, -EINVAL for a bad $CNXX_UNIT, -ENOMEM, or another
+ * socket()/bind() error.
  */
 int cnxx_open(struct cnxx_sock **sockp);
 
