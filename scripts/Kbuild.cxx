@@ -50,8 +50,13 @@ cxx_flags = -Wp,-MMD,$(depfile) $(NOSTDINC_FLAGS) \
 		$(_c_flags) $(modkern_cflags)) \
 	$(basename_flags) $(modname_flags) $(cnxx-cxx-flags)
 
-# objtool as for C: per object, or on the linked module when the config
-# delays it (IBT, LTO); objtool-enabled is Kbuild's own per-object switch.
+# objtool on the linked module, as the kernel does by itself with IBT or
+# LTO: run per object (Debian's 6.1, without IBT), it points .return_sites
+# and .orc_unwind_ip at each object's copy of an inline function or
+# template, a COMDAT section that the link then discards, and ld fails
+# ("defined in discarded section"). objtool-enabled is Kbuild's own
+# per-object switch, which follows this.
+override delay-objtool := y
 quiet_cmd_cxx_o_cpp = C++ [M]  $@
       cmd_cxx_o_cpp = $(CNXX_CXX) $(cxx_flags) -c -o $@ $< $(cmd_objtool)
 
