@@ -1,14 +1,19 @@
 #!/usr/bin/env python3
 """Checks that the C++ objects of a cnxx build got what the kernel gives C.
 
-    check-objects.py FLAVOR MODULE_DIR
+    check-objects.py FLAVOR MODULE_DIR [CONFIG]
 
 MODULE_DIR is the built module tree (cnxx.ko, cnxx_proc.ko and their
-objects). Prints KTAP, one case per check and module:
-  base (hardened kernel: IBT, retpolines, return thunks, ORC):
+objects), CONFIG the kernel's .config. Prints KTAP, one case per check and
+module:
+  base (hardened test kernel), debian (Debian's own kernel):
     every C++ function of the module is covered by ORC unwind entries,
     C++ functions have return sites (.return_sites) and indirect-call
-    sites (.retpoline_sites), as objtool makes for C.
+    sites (.retpoline_sites), as objtool makes for C; with IBT, C++
+    functions begin with ENDBR64 and objtool sealed the needless ones
+    (.ibt_endbr_seal); with call-depth tracking, C++ call sites are
+    listed (.call_sites). A check whose kernel option CONFIG does not set
+    is skipped, naming it.
   debug (KASAN kernel):
     every C++ object that touches memory calls the KASAN hooks (__asan_*).
 """
@@ -132,20 +137,67 @@ class Tap:
     def __init__(self):
         self.cases = []
 
-    def check(self, name, ok, notes=()):
-        self.cases.append((name, ok, list(notes)))
+    def check(self, name, ok, notes=(), skip=None):
+        self.cases.append((name, ok, list(notes), skip))
 
     def emit(self):
         print('KTAP version 1')
         print(f'1..{len(self.cases)}')
-        for i, (name, ok, notes) in enumerate(self.cases, 1):
+        for i, (name, ok, notes, skip) in enumerate(self.cases, 1):
             for n in notes:
                 print(f'# {n}')
-            print(f'{"ok" if ok else "not ok"} {i} {name}')
-        return all(ok for _, ok, _ in self.cases)
+            print(f'{"ok" if ok else "not ok"} {i} {name}' + (f' # SKIP {skip}' if skip else ''))
+        return all(ok for _, ok, _, _ in self.cases)
 
 
-def check_base(root, module, tap):
+def read_config(path):
+    """The options a kernel .config sets (y or m); None: no config given."""
+    if path is None:
+        return None
+    with open(path) as f:
+        return {m[1] for m in re.finditer(r'^CONFIG_(\w+)=[ym]$', f.read(), re.M)}
+
+
+def global_functions(ko):
+    """Names of the global functions of @ko."""
+    out = set()
+    for line in run('readelf', '-sW', ko).splitlines():
+        p = line.split()
+        if len(p) >= 8 and p[3] == 'FUNC' and p[4] == 'GLOBAL':
+            out.add(p[7])
+    return out
+
+
+def entries_with_endbr(ko, names):
+    """Of the functions @names, those whose first instruction is ENDBR64."""
+    out, cur = set(), None
+    for line in run('objdump', '-d', '--no-show-raw-insn', ko).splitlines():
+        m = re.match(r'^[0-9a-f]+ <([^>]+)>:$', line)
+        if m:
+            cur = m[1] if m[1] in names else None
+            continue
+        if cur:
+            if 'endbr64' in line:
+                out.add(cur)
+            if line.strip():
+                cur = None
+    return out
+
+
+# What objtool adds for each protection, and the kernel options (old and
+# new names) that ask for it. Without a config, the first three, as on the
+# hardened test kernels.
+PROTECTIONS = (
+    ('.orc_unwind_ip', 'ORC entries', ('UNWINDER_ORC',)),
+    ('.return_sites', 'return sites (return thunks)', ('RETHUNK', 'MITIGATION_RETHUNK')),
+    ('.retpoline_sites', 'indirect-call sites (retpolines)', ('RETPOLINE', 'MITIGATION_RETPOLINE')),
+    ('.call_sites', 'call sites (call-depth tracking)',
+     ('CALL_DEPTH_TRACKING', 'MITIGATION_CALL_DEPTH_TRACKING')),
+    ('.ibt_endbr_seal', 'sealed ENDBR64 (IBT)', ('X86_KERNEL_IBT',)),
+)
+
+
+def check_base(root, module, tap, config):
     ko = os.path.join(root, module + '.ko')
     funcs, secsyms = symbols(ko)
     objs = cxx_objects(root, module)
@@ -155,10 +207,12 @@ def check_base(root, module, tap):
               [f'{len(cxx)} C++ functions in {module}.ko'])
     indirect = any('__x86_indirect_thunk' in run('nm', '-u', o) for o in objs)
     secs = set(sections(ko).values())
-    for section, need, what in (
-            ('.orc_unwind_ip', 'all', 'ORC entries'),
-            ('.return_sites', 'some', 'return sites (return thunks)'),
-            ('.retpoline_sites', 'some' if indirect else 'none', 'indirect-call sites (retpolines)')):
+    for section, what, options in PROTECTIONS[:3] if config is None else PROTECTIONS:
+        name = f'build_{module}_cxx' + section.replace('.', '_')
+        if config is not None and not config & set(options):
+            tap.check(name, True, skip=f'CONFIG_{options[-1]} is not set')
+            continue
+        need = {'.orc_unwind_ip': 'all', '.retpoline_sites': 'some' if indirect else 'none'}.get(section, 'some')
         present = section in secs
         points = targets(ko, section, funcs, secsyms) if present else []
         hit = covered(funcs, objects, points, inherit=need == 'all')
@@ -172,7 +226,17 @@ def check_base(root, module, tap):
         else:
             notes.append('the C++ code makes no indirect calls')
             ok = True
-        tap.check(f'build_{module}_cxx' + section.replace('.', '_'), ok, notes)
+        tap.check(name, ok, notes)
+    if config is not None and 'X86_KERNEL_IBT' in config:
+        # -fcf-protection=branch reached the C++ code: every function that
+        # C can call (global ones) starts with ENDBR64.
+        exported = cxx & global_functions(ko)
+        endbr = entries_with_endbr(ko, cxx)
+        missing = sorted(exported - endbr)
+        tap.check(f'build_{module}_cxx_endbr', len(exported) > 0 and not missing,
+                  [f'{len(endbr)} of {len(cxx)} C++ functions start with ENDBR64, '
+                   f'{len(exported) - len(missing)} of {len(exported)} global ones'] +
+                  [f'without: {n}' for n in missing[:10]])
 
 
 def check_debug(root, module, tap):
@@ -188,12 +252,16 @@ def check_debug(root, module, tap):
 
 
 def main():
-    if len(sys.argv) != 3 or sys.argv[1] not in ('base', 'debug'):
+    if len(sys.argv) not in (3, 4) or sys.argv[1] not in ('base', 'debian', 'debug'):
         print(__doc__, file=sys.stderr)
         return 2
+    config = read_config(sys.argv[3] if len(sys.argv) == 4 else None)
     tap = Tap()
     for module in MODULES:
-        (check_base if sys.argv[1] == 'base' else check_debug)(sys.argv[2], module, tap)
+        if sys.argv[1] == 'debug':
+            check_debug(sys.argv[2], module, tap)
+        else:
+            check_base(sys.argv[2], module, tap, config)
     return 0 if tap.emit() else 1
 
 
