@@ -168,19 +168,31 @@ def global_functions(ko):
     return out
 
 
-def entries_with_endbr(ko, names):
-    """Of the functions @names, those whose first instruction is ENDBR64."""
-    out, cur = set(), None
+def disassembly(ko, funcs):
+    """(starts with ENDBR64, makes direct calls) for each function of
+    @funcs, read at its section and offset: objdump labels one symbol per
+    address, and C++ constructors and destructors share theirs (C1/C2)."""
+    secs = sections(ko)
+    first, calls = {}, set()
+    sec = cur = None
     for line in run('objdump', '-d', '--no-show-raw-insn', ko).splitlines():
-        m = re.match(r'^[0-9a-f]+ <([^>]+)>:$', line)
+        m = re.match(r'^Disassembly of section (\S+):$', line)
         if m:
-            cur = m[1] if m[1] in names else None
+            sec = m[1]
             continue
-        if cur:
-            if 'endbr64' in line:
-                out.add(cur)
-            if line.strip():
-                cur = None
+        m = re.match(r'^([0-9a-f]+) <[^>]+>:$', line)
+        if m:
+            cur = (sec, int(m[1], 16))
+            continue
+        m = re.match(r'^\s*[0-9a-f]+:\s+(\S+)', line)
+        if m and cur:
+            first.setdefault(cur, m[1])
+            if m[1] == 'call':
+                calls.add(cur)
+    out = {}
+    for name, (shndx, value, _) in funcs.items():
+        at = (secs.get(shndx), value)
+        out[name] = (first.get(at) == 'endbr64', at in calls)
     return out
 
 
@@ -206,13 +218,16 @@ def check_base(root, module, tap, config):
     tap.check(f'build_{module}_cxx_functions_found', len(cxx) > 0,
               [f'{len(cxx)} C++ functions in {module}.ko'])
     indirect = any('__x86_indirect_thunk' in run('nm', '-u', o) for o in objs)
+    code = disassembly(ko, {n: funcs[n] for n in cxx})
+    direct = any(calls for _, calls in code.values())
     secs = set(sections(ko).values())
     for section, what, options in PROTECTIONS[:3] if config is None else PROTECTIONS:
         name = f'build_{module}_cxx' + section.replace('.', '_')
         if config is not None and not config & set(options):
             tap.check(name, True, skip=f'CONFIG_{options[-1]} is not set')
             continue
-        need = {'.orc_unwind_ip': 'all', '.retpoline_sites': 'some' if indirect else 'none'}.get(section, 'some')
+        need = {'.orc_unwind_ip': 'all', '.retpoline_sites': 'some' if indirect else 'none',
+                '.call_sites': 'some' if direct else 'none'}.get(section, 'some')
         present = section in secs
         points = targets(ko, section, funcs, secsyms) if present else []
         hit = covered(funcs, objects, points, inherit=need == 'all')
@@ -224,14 +239,15 @@ def check_base(root, module, tap, config):
         elif need == 'some':
             ok = present and len(hit) > 0
         else:
-            notes.append('the C++ code makes no indirect calls')
+            notes.append('the C++ code makes no ' + ('indirect calls' if section == '.retpoline_sites'
+                                                      else 'direct calls'))
             ok = True
         tap.check(name, ok, notes)
     if config is not None and 'X86_KERNEL_IBT' in config:
         # -fcf-protection=branch reached the C++ code: every function that
         # C can call (global ones) starts with ENDBR64.
         exported = cxx & global_functions(ko)
-        endbr = entries_with_endbr(ko, cxx)
+        endbr = {n for n, (starts, _) in code.items() if starts}
         missing = sorted(exported - endbr)
         tap.check(f'build_{module}_cxx_endbr', len(exported) > 0 and not missing,
                   [f'{len(endbr)} of {len(cxx)} C++ functions start with ENDBR64, '
