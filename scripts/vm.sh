@@ -3,6 +3,9 @@
 #
 #   scripts/vm.sh KERNEL FLAVOR JOB     e.g. scripts/vm.sh 6.1 base check
 #
+# FLAVOR base, debug or inproc: a test kernel (scripts/build-kernel.sh);
+# debian: Debian's own kernel image of that series with its headers
+# package (scripts/stock-kernel.sh), cnxx beside its built-in connector.
 # Builds (or reuses) the kernel, builds cnxx and the test modules for it in
 # out/KERNEL-FLAVOR/ (none for the inproc flavor), packs a busybox initramfs
 # with them and the user programs, runs the guest job scripts/guest/JOB.sh
@@ -27,16 +30,30 @@ job=${3:?usage: vm.sh KERNEL FLAVOR JOB}
 [ -f "$CNXX_ROOT/scripts/guest/$job.sh" ] || die "no guest job '$job'"
 
 need base vm
-kdir=$("$CNXX_ROOT"/scripts/build-kernel.sh "$kernel" "$flavor")
-ksrc=$(readlink -f "$kdir/source")
+append=
+if [ "$flavor" = debian ]; then
+	# Debian's own kernel: modules built from its headers package as a user
+	# builds them, cnxx beside the built-in connector.
+	eval "$("$CNXX_ROOT"/scripts/stock-kernel.sh "$kernel")"
+	kdir=$headers ksrc=$source kimage=$vmlinuz
+	modules=y
+else
+	kdir=$("$CNXX_ROOT"/scripts/build-kernel.sh "$kernel" "$flavor")
+	ksrc=$(readlink -f "$kdir/source")
+	kimage=$kdir/arch/x86/boot/bzImage
+	# The inproc flavor's jobs measure the kernel's own connector, with the
+	# user programs only.
+	modules=y
+	grep -qx 'CONFIG_CONNECTOR=y' "$kdir/.config" && modules=n
+fi
+# cnxx's mode follows the kernel's connector (Kbuild decides the same):
+# beside a built-in one, else in its place. The guest reads it from the
+# command line.
+mode=dropin
+grep -qx 'CONFIG_CONNECTOR=y' "$kdir/.config" && mode=beside
+[ $modules = n ] || append="cnxx.mode=$mode"
 stage=$CNXX_OUT/$kernel-$flavor
 mkdir -p "$stage" "$CNXX_OUT/logs"
-
-# A kernel with the connector built in (the inproc flavor) cannot take
-# cnxx (Kbuild refuses it): its jobs measure the kernel's own, with the
-# user programs only.
-modules=y
-grep -qx 'CONFIG_CONNECTOR=y' "$kdir/.config" && modules=n
 checks=$stage/build-checks.ktap
 # CNXX_VM_REUSE=1 boots what the last run built for this kernel and flavor
 # again, with its build checks (a second boot of one build: make bench).
@@ -45,7 +62,7 @@ if [ "${CNXX_VM_REUSE:-0}" = 1 ] && [ -f "$stage/initrd.gz" ] && { [ $modules = 
 else
 	# A build that fails leaves nothing to reuse.
 	rm -f "$stage/initrd.gz"
-	rm -rf "$stage/src" "$stage/root"
+	rm -rf "$stage/src" "$stage/root" "$stage/samples" "$stage/samples-builtin"
 	mkdir -p "$stage/src" "$stage/root/cnxx/guest" "$stage/root/bin"
 	mkdir -p "$stage"/root/{proc,sys,dev,tmp,etc}
 	rm -f "$checks"
@@ -60,14 +77,27 @@ else
 		}
 
 		# What the kernel's tools did to the C++ objects (objtool on the hardened
-		# base kernels, KASAN on debug), judged with the VM's console below.
-		python3 "$CNXX_ROOT/scripts/check-objects.py" "$flavor" "$stage/src" >"$checks" ||
+		# base and Debian kernels, KASAN on debug), judged with the VM's console
+		# below.
+		python3 "$CNXX_ROOT/scripts/check-objects.py" "$flavor" "$stage/src" "$kdir/.config" >"$checks" ||
 			grep -q '^not ok' "$checks" || echo "not ok 1 build_checks: check-objects.py failed" >>"$checks"
 
-		# The kernel's own connector sample, built against cnxx's exports.
+		# The kernel's own connector sample, unmodified, built against cnxx's
+		# exports: beside the built-in connector through <cnxx/connector.h>,
+		# and a second time as cn_test_builtin.ko on vmlinux's own cn_*.
 		mkdir -p "$stage/samples"
 		cp "$ksrc/samples/connector/cn_test.c" "$stage/samples/"
 		echo 'obj-m := cn_test.o' >"$stage/samples/Kbuild"
+		samples=(cn_test.ko)
+		if [ "$mode" = beside ]; then
+			echo "ccflags-y += -include $stage/src/include/cnxx/connector.h" >>"$stage/samples/Kbuild"
+			mkdir -p "$stage/samples-builtin"
+			cp "$ksrc/samples/connector/cn_test.c" "$stage/samples-builtin/"
+			printf 'obj-m := cn_test_builtin.o\ncn_test_builtin-y := cn_test.o\n' >"$stage/samples-builtin/Kbuild"
+			make -s -C "$kdir" M="$stage/samples-builtin" modules >"$stage/samples-builtin.log" 2>&1 ||
+				{ cat "$stage/samples-builtin.log" >&2; die "cn_test_builtin build failed"; }
+			samples+=(../samples-builtin/cn_test_builtin.ko)
+		fi
 		make -s -C "$kdir" M="$stage/samples" KBUILD_EXTRA_SYMBOLS="$stage/src/Module.symvers" modules \
 			>"$stage/samples.log" 2>&1 || { cat "$stage/samples.log" >&2; die "cn_test build failed"; }
 	fi
@@ -76,9 +106,14 @@ else
 	"$CNXX_ROOT/scripts/build-user.sh" "$ksrc" "$stage/root"
 
 	if [ $modules = y ]; then
-		cp "$stage"/src/cnxx.ko "$stage"/src/cnxx_proc.ko "$stage"/src/kunit/*.ko "$stage"/src/tests/vm/*.ko \
-			"$stage"/src/tools/bench/*.ko "$stage"/samples/cn_test.ko "$stage/root/cnxx/"
-		cp "$kdir/drivers/connector/cn.ko" "$stage/root/cnxx/"
+		cp "$stage"/src/cnxx.ko "$stage"/src/cnxx_proc.ko "$stage"/src/tests/vm/*.ko \
+			"$stage"/src/tools/bench/*.ko "${samples[@]/#/$stage/samples/}" "$stage/root/cnxx/"
+		# (no KUnit modules for a kernel without KUnit: the guest says so)
+		for ko in "$stage"/src/kunit/*.ko; do
+			if [ -e "$ko" ]; then cp "$ko" "$stage/root/cnxx/"; fi
+		done
+		# the in-tree connector module, to compare with in drop-in mode
+		[ "$mode" = beside ] || cp "$kdir/drivers/connector/cn.ko" "$stage/root/cnxx/"
 	fi
 	cp "$CNXX_ROOT"/scripts/guest/*.sh "$CNXX_ROOT"/scripts/guest/*.awk "$stage/root/cnxx/guest/"
 	install -m 0755 "$CNXX_ROOT/scripts/guest/init" "$stage/root/init"
@@ -103,8 +138,8 @@ bios=${CNXX_QEMU_BIOS-/usr/share/qemu/qboot.rom}
 run_watched "booting $kernel ($flavor) for '$job'" "$logf" "$(cat "$count" 2>/dev/null || echo 0)" \
 	"$results" timeout --foreground -k 10 "$timeout" qemu-system-x86_64 -accel tcg -cpu max -smp 2 \
 	-m "$mem" -nographic -no-reboot -nic none ${bios:+-bios "$bios"} ${CNXX_QEMU_ARGS:-} \
-	-kernel "$kdir/arch/x86/boot/bzImage" -initrd "$stage/initrd.gz" \
-	-append "console=ttyS0 panic=-1 quiet cnxx.job=$job ${CNXX_VM_APPEND:-}"
+	-kernel "$kimage" -initrd "$stage/initrd.gz" \
+	-append "console=ttyS0 panic=-1 quiet cnxx.job=$job $append ${CNXX_VM_APPEND:-}"
 rc=$?
 set -e
 grep -cE "$results" "$logf" >"$count" || true

@@ -1,8 +1,10 @@
 # The VM part of `make check`: KUnit, the VM suite, the kernel's samples,
-# process events with real clients.
+# process events with real clients; beside a built-in connector, the two
+# side by side and the unit parameter; last, lockdown.
 . /cnxx/guest/lib.sh
 . /cnxx/guest/steps.sh
 . /cnxx/guest/proc_steps.sh
+. /cnxx/guest/beside_steps.sh
 
 steps() {
 	common_steps
@@ -14,8 +16,14 @@ steps() {
 	step proc_flood proc_flood 1000
 	step unload_self_removed unload_self_removed
 	step unload_slow_reader unload_slow_reader
-	step unload_cnxx unload_cnxx
+	if [ "$cnxx_mode" = beside ]; then
+		step builtin_coexist builtin_coexist
+	else
+		step unload_cnxx unload_cnxx
+	fi
 	step params_ranges params_ranges
+	[ "$cnxx_mode" = dropin ] || step unit_param unit_param
 	step init_faults init_faults
+	step lockdown_unsigned lockdown_unsigned
 }
 run_job steps

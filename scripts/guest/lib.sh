@@ -18,6 +18,43 @@ cmdline_param() {
 	echo "$2"
 }
 
+# cnxx's mode, as vm.sh says on the command line: dropin (in place of the
+# kernel's connector, unit 11) or beside (next to a built-in connector, on
+# a unit of its own; /proc/net/connector is the kernel's).
+cnxx_mode=$(cmdline_param mode dropin)
+
+# The built-in connector's /proc/net/connector before cnxx was first
+# loaded (beside mode): cnxx must never change it.
+CONNECTOR_SNAPSHOT=/tmp/connector.builtin
+
+if [ "$cnxx_mode" = beside ] && [ ! -f $CONNECTOR_SNAPSHOT ] && [ -d /tmp ]; then
+	cat /proc/net/connector >$CONNECTOR_SNAPSHOT 2>/dev/null
+fi
+
+# cnxx_listed NAME IDX:VAL: whether cnxx lists that callback: in
+# /proc/net/connector in drop-in mode, in its own /proc/net/cnxx beside
+# the built-in connector.
+cnxx_listed() {
+	cl_file=/proc/net/connector
+	[ "$cnxx_mode" = dropin ] || cl_file=/proc/net/cnxx
+	grep -Eq "^$1 +$2( |\$)" $cl_file 2>/dev/null
+}
+
+# connector_untouched: in drop-in mode, that no /proc/net/connector is left
+# (cnxx is not loaded); beside, that the built-in one's is as it was.
+connector_untouched() {
+	if [ "$cnxx_mode" = dropin ]; then
+		[ ! -e /proc/net/connector ] || { echo "# /proc/net/connector left behind"; return 1; }
+		return 0
+	fi
+	cmp -s /proc/net/connector $CONNECTOR_SNAPSHOT && return 0
+	echo "# /proc/net/connector changed; it was:"
+	sed 's/^/# | /' $CONNECTOR_SNAPSHOT
+	echo "# it is:"
+	sed 's/^/# | /' /proc/net/connector
+	return 1
+}
+
 # run_job FN: the KTAP of a job whose steps are the "step" calls of function
 # FN. FN runs twice: once only counting its steps, for the plan, then for
 # real.
@@ -94,6 +131,12 @@ expect_eq() {
 # KTAP document. debugfs holds one document per suite, each numbered 1..1:
 # their headers are dropped and the suites numbered in turn.
 kunit_results() {
+	# Distribution kernels leave KUnit out; the tree's Kbuild then builds
+	# no suites.
+	if [ ! -e "$1" ] && [ ! -d /sys/kernel/debug/kunit ]; then
+		echo "# SKIP the kernel has no KUnit (CONFIG_KUNIT is not set): no suites built"
+		return 4
+	fi
 	insmod "$1" || return 1
 	n=0
 	for f in /sys/kernel/debug/kunit/*/results; do

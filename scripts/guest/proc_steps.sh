@@ -36,17 +36,17 @@ proc_wait_listeners() {
 }
 
 proc_listed() {
-	grep -q '^cn_proc  *1:1$' /proc/net/connector
+	cnxx_listed cn_proc 1:1
 }
 
 proc_load() {
 	insmod /cnxx/cnxx_proc.ko || return 1
-	proc_listed || { echo "# cn_proc is not in /proc/net/connector"; return 1; }
+	proc_listed || { echo "# cnxx does not list cn_proc"; return 1; }
 }
 
 proc_unload() {
 	rmmod cnxx_proc || { echo "# rmmod cnxx_proc failed"; return 1; }
-	! proc_listed || { echo "# cn_proc still in /proc/net/connector"; return 1; }
+	! proc_listed || { echo "# cnxx still lists cn_proc"; return 1; }
 	[ ! -e $PROC_STATS ] || { echo "# $PROC_STATS left behind"; return 1; }
 }
 
@@ -79,11 +79,21 @@ proc_expect() {
 	return 1
 }
 
+# proc_unit11_client WHAT: a skip beside the built-in connector, where
+# WHAT, a client that opens unit 11, talks to the kernel's own cn_proc
+# (step builtin_coexist runs forkstat there).
+proc_unit11_client() {
+	[ "$cnxx_mode" = beside ] || return 0
+	echo "# SKIP $1 opens unit 11: beside the built-in connector that is the kernel's cn_proc"
+	return 4
+}
+
 # ---------------------------------------------------------------------------
 # forkstat (Debian's, as packaged; root, which it insists on): one instance
 # prints the events of known processes, a second one ends by itself (-D)
 # with its statistics (-S). Both close without IGNORE.
 proc_forkstat() {
+	proc_unit11_client forkstat || return
 	proc_load || return 1
 	rc=0
 	out=/tmp/forkstat.out
@@ -151,6 +161,7 @@ proc_selftest() {
 		echo "# SKIP proc_input filters need 6.6 or later"
 		return 4
 	fi
+	proc_unit11_client proc_filter || return
 	proc_load || return 1
 	# su needs the user
 	grep -q '^nobody:' /etc/passwd 2>/dev/null ||
@@ -213,8 +224,9 @@ proc_filter_run() {
 # proc_unload_cycles CYCLES: rmmod and insmod of cnxx_proc CYCLES times
 # while processes fork, exec and exit and cnproc's 3 sockets and forkstat
 # listen. Each rmmod must end within seconds and take cn_proc out of
-# /proc/net/connector; after each insmod cnproc listens again and must get
-# events. When all have closed, 6.6+ counts no listener.
+# cnxx's list; after each insmod cnproc listens again and must get events.
+# When all have closed, 6.6+ counts no listener. Beside the built-in
+# connector, forkstat listens to the kernel's cn_proc all along.
 proc_unload_cycles() {
 	proc_load || return 1
 	rc=0
@@ -224,7 +236,11 @@ proc_unload_cycles() {
 	lp=$!
 	forkstat -e fork,exec,exit -D 600 >$fsout 2>&1 &
 	fp=$!
-	proc_wait_listeners -eq 4 || rc=1
+	if [ "$cnxx_mode" = dropin ]; then
+		proc_wait_listeners -eq 4 || rc=1
+	else
+		proc_wait_listeners -eq 3 || rc=1
+	fi
 	touch $PROC_CHURN_FLAG
 	proc_churn &
 	churn=$!
@@ -244,7 +260,7 @@ proc_unload_cycles() {
 			echo "# rmmod $i took $ms ms"
 			rc=1
 		fi
-		! proc_listed || { echo "# cn_proc listed after rmmod $i"; rc=1; }
+		! proc_listed || { echo "# cnxx lists cn_proc after rmmod $i"; rc=1; }
 		[ ! -e $PROC_STATS ] || { echo "# $PROC_STATS after rmmod $i"; rc=1; }
 		proc_load || { rc=1; break; }
 		kill -USR1 $lp

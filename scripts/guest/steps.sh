@@ -13,14 +13,39 @@ common_steps() {
 
 load_cnxx() {
 	insmod /cnxx/cnxx.ko || return 1
-	expect_eq "/proc/net/connector header" "$(head -n1 /proc/net/connector)" "Name            ID"
+	if [ "$cnxx_mode" = dropin ]; then
+		expect_eq "/proc/net/connector header" "$(head -n1 /proc/net/connector)" "Name            ID"
+		return
+	fi
+	[ -s $CONNECTOR_SNAPSHOT ] || { echo "# no built-in /proc/net/connector at boot"; return 1; }
+	connector_untouched && unit_in_use
+}
+
+# unit_in_use [UNIT]: the netlink unit cnxx took beside the built-in
+# connector: /sys/module and /proc/net/cnxx_stats agree on it, and it is
+# UNIT, else one of the range that unit=auto takes (29 down to 23).
+unit_in_use() {
+	u=$(cat /sys/module/cnxx/parameters/unit)
+	echo "# cnxx took netlink unit $u"
+	expect_eq "unit in /proc/net/cnxx_stats" "$(awk '$1 == "unit" { print $2 }' /proc/net/cnxx_stats)" "$u" ||
+		return 1
+	[ -z "${1:-}" ] || { expect_eq "unit" "$u" "$1"; return; }
+	[ "$u" -ge 23 ] && [ "$u" -le 29 ] || { echo "# unit $u is outside 23-29"; return 1; }
 }
 
 # The VM suite (tests/vm) on the test module; vm_after_unload then checks
 # that it left nothing behind.
+# Beside the built-in connector, /proc/net/connector is the kernel's: the
+# case that reads cnxx's callbacks there is drop-in only (proc_cnxx reads
+# /proc/net/cnxx in both modes).
 vm_suite() {
 	insmod /cnxx/cnxx_testmod.ko || return 1
-	/cnxx/vmtest
+	if [ "$cnxx_mode" = dropin ]; then
+		/cnxx/vmtest
+	else
+		# shellcheck disable=SC2046
+		/cnxx/vmtest $(/cnxx/vmtest --list | awk '$1 != "proc_connector" { print $1 }')
+	fi
 	rc=$?
 	rmmod cnxx_testmod || rc=1
 	return $rc
@@ -29,18 +54,22 @@ vm_suite() {
 # samples/connector from the kernel source, built against cnxx at test time:
 # cn_test.ko registers {14,0x456} and {14,0x457} and every second sends a
 # counter as {14,0x457} to the group of that id; ucon listens, and with -s
-# sends 10000 messages to {14,0x456}.
+# sends 10000 messages to {14,0x456}. ucon opens unit 11, which beside the
+# built-in connector is the kernel's: there cnctl does its part.
 samples() {
 	insmod /cnxx/cn_test.ko || return 1
-	samples_run
+	if [ "$cnxx_mode" = dropin ]; then
+		samples_run
+	else
+		samples_beside
+	fi
 	rc=$?
 	rmmod cn_test || rc=1
 	return $rc
 }
 
 samples_run() {
-	grep -q "^cn_test *14:1110$" /proc/net/connector &&
-		grep -q "^cn_test *14:1111$" /proc/net/connector ||
+	cnxx_listed cn_test 14:1110 && cnxx_listed cn_test 14:1111 ||
 		{ echo "# cn_test ids missing from /proc/net/connector"; return 1; }
 	ucon /tmp/ucon.out &
 	pid=$!
@@ -54,6 +83,25 @@ samples_run() {
 	expect_eq "messages delivered to cn_test" "$delivered" 10000
 }
 
+# cn_test built through <cnxx/connector.h>: listed by cnxx, not in the
+# built-in connector's list; its timer messages reach cnctl on cnxx's unit,
+# and what cnctl sends reaches it.
+samples_beside() {
+	cnxx_listed cn_test 14:1110 && cnxx_listed cn_test 14:1111 ||
+		{ echo "# cn_test ids missing from /proc/net/cnxx"; return 1; }
+	connector_untouched || return 1
+	cnctl listen 14 --count 2 --timeout 10 >/tmp/cnctl-listen.out || return 1
+	got=$(grep -c ' id=14:1111 ' /tmp/cnctl-listen.out)
+	expect_eq "timer messages from cn_test received by cnctl" "$got" 2 || return 1
+	i=0
+	while [ $i -lt 100 ]; do
+		cnctl send 14:1110 "ping $i" || return 1
+		i=$((i + 1))
+	done
+	delivered=$(awk '$2 == "14:1110" { print $4 }' /proc/net/cnxx)
+	expect_eq "messages delivered to cn_test" "$delivered" 100
+}
+
 # ---------------------------------------------------------------------------
 # Process events: cnxx_proc.ko on the loaded cnxx, the "proc" group of the
 # VM suite (tests/vm/vmtest_proc*.c), then an unload that leaves nothing.
@@ -64,13 +112,12 @@ proc_events() {
 	rc=$?
 	# (after the KTAP: its version line must come first)
 	dmesg | grep 'cnxx_proc: process events' | sed 's/^.*cnxx_proc: /# /'
-	grep -q '^cn_proc *1:1$' /proc/net/connector ||
-		{ echo "# cn_proc 1:1 missing from /proc/net/connector"; rc=1; }
+	cnxx_listed cn_proc 1:1 || { echo "# cnxx does not list cn_proc 1:1"; rc=1; }
 	rmmod cnxx_proc || { echo "# rmmod cnxx_proc failed"; return 1; }
 	[ ! -e /proc/net/cnxx_proc ] ||
 		{ echo "# /proc/net/cnxx_proc left behind"; rc=1; }
-	! grep -q '^cn_proc ' /proc/net/connector ||
-		{ echo "# cn_proc left in /proc/net/connector"; rc=1; }
+	! cnxx_listed cn_proc 1:1 || { echo "# cnxx still lists cn_proc"; rc=1; }
+	[ "$cnxx_mode" = dropin ] || connector_untouched || rc=1
 	return $rc
 }
 
@@ -158,8 +205,9 @@ init_faults() {
 		param_load "fail_init_step=$n" "Cannot allocate memory" || rc=1
 		dmesg | grep -q "fail_init_step=$n: failing init step" ||
 			{ echo "# step $n was not reached"; rc=1; }
-		[ ! -e /proc/net/connector ] && [ ! -e /proc/net/cnxx ] ||
-			{ echo "# step $n left proc files behind"; rc=1; }
+		[ ! -e /proc/net/cnxx ] && [ ! -e /sys/module/cnxx ] ||
+			{ echo "# step $n left cnxx behind"; rc=1; }
+		connector_untouched || { echo "# (after step $n)"; rc=1; }
 	done
 	load_cnxx || rc=1
 	unload_cnxx || rc=1
@@ -168,7 +216,8 @@ init_faults() {
 
 unload_cnxx() {
 	rmmod cnxx || return 1
-	[ ! -e /proc/net/connector ] || { echo "# /proc/net/connector left behind"; return 1; }
+	[ ! -e /proc/net/cnxx ] || { echo "# /proc/net/cnxx left behind"; return 1; }
+	connector_untouched
 }
 
 # kmemleak_scan: two scans (objects must be seen unreferenced twice).
