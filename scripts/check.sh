@@ -1,18 +1,21 @@
 #!/usr/bin/env bash
-# `make check`: installs what is missing and builds the test kernels (each
-# step timed), host unit tests and fuzzing, then KUnit + the VM suite on the
-# 6.1 and 6.12 test kernels, the short reliability job on the debug kernel,
-# and last the audit of the packages all of these used. Ends with one line
-# "N passed, N failed" over everything, and a non-zero status if anything
-# failed.
+# `make check`: installs what is missing and builds the test kernels and
+# fetches Debian's own (each step timed), host unit tests and fuzzing, then
+# KUnit + the VM suite on the 6.1 and 6.12 test kernels, the VM suite
+# beside the built-in connector of Debian's 6.1 and 6.12 images, the short
+# reliability job on the debug kernel, and last the audit of the packages
+# all of these used. Ends with one line "N passed, N failed" over
+# everything, and a non-zero status if anything failed.
 #
 #   CNXX_KERNELS="6.1 6.12"  kernels to boot      CNXX_FUZZ_SECONDS=20
 #   CNXX_DEBUG=6.1           debug-flavor kernel ("" to skip)
+#   CNXX_DEBIAN="6.1 6.12"   Debian's own kernels ("" to skip)
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
 kernels=${CNXX_KERNELS:-6.1 6.12}
 debug=${CNXX_DEBUG-6.1}
+debian=${CNXX_DEBIAN-6.1 6.12}
 
 # setup NAME CMD...: a step that tests nothing but must work; timed.
 setup() {
@@ -28,16 +31,23 @@ setup() {
 }
 
 setup packages "$CNXX_ROOT/scripts/deps.sh" base kernel vm host-tests fuzz tools \
-	$(for k in $kernels $debug; do echo "source-$k"; done)
+	$(for k in $kernels $debug $debian; do echo "source-$k"; done) \
+	$(for k in $debian; do echo "stock-$k"; done)
 for k in $kernels; do
 	setup "kernel-$k" "$CNXX_ROOT/scripts/build-kernel.sh" "$k" base
 done
 [ -z "$debug" ] || setup "kernel-$debug-debug" "$CNXX_ROOT/scripts/build-kernel.sh" "$debug" debug
+for k in $debian; do
+	setup "kernel-$k-debian" "$CNXX_ROOT/scripts/stock-kernel.sh" "$k"
+done
 
 tally host-tests "$CNXX_ROOT/scripts/build-host.sh" test
 tally fuzz "$CNXX_ROOT/scripts/build-host.sh" fuzz "${CNXX_FUZZ_SECONDS:-20}"
 for k in $kernels; do
 	tally "vm-$k" "$CNXX_ROOT/scripts/vm.sh" "$k" base check
+done
+for k in $debian; do
+	tally "vm-debian-$k" "$CNXX_ROOT/scripts/vm.sh" "$k" debian check
 done
 if [ -n "$debug" ]; then
 	tally "vm-$debug-debug" "$CNXX_ROOT/scripts/vm.sh" "$debug" debug reliability
@@ -48,5 +58,8 @@ tally deps-audit "$CNXX_ROOT/scripts/audit-deps.sh"
 # and without the package behind a symlink (libmnl.so -> libmnl0's file).
 tally deps-audit-self "$CNXX_ROOT/scripts/audit-deps.sh" --expect-missing nlohmann-json3-dev
 tally deps-audit-link "$CNXX_ROOT/scripts/audit-deps.sh" --expect-missing libmnl0
+# and without a Debian kernel's headers, declared through {SERIES}
+[ -z "$debian" ] || tally deps-audit-stock "$CNXX_ROOT/scripts/audit-deps.sh" \
+	--expect-missing "linux-headers-$(stock_abi "${debian%% *}")-common"
 
 tally_summary
