@@ -32,15 +32,16 @@ seq_runs() {
 # cn_test only its own traffic; after rmmod cnxx the built-in side runs on
 # as before. cnxx is loaded on entry and is not on return.
 builtin_coexist() {
-	insmod /cnxx/cn_test_builtin.ko || return 1
+	insmod /cnxx/cn_test_builtin.ko || { rmmod cnxx; return 1; }
 	rc=0
 	grep -Eq '^cn_test +14:1110$' /proc/net/connector ||
 		{ echo "# cn_test_builtin is not in /proc/net/connector"; rc=1; }
 	# the timer counters start apart: one listener seeing both would see
 	# them interleave
 	sleep 2
-	insmod /cnxx/cn_test.ko || { rmmod cn_test_builtin; return 1; }
-	insmod /cnxx/cnxx_proc.ko || { rmmod cn_test cn_test_builtin; return 1; }
+	# (a failure leaves cnxx unloaded too, as the steps after expect)
+	insmod /cnxx/cn_test.ko || { rmmod cn_test_builtin cnxx; return 1; }
+	insmod /cnxx/cnxx_proc.ko || { rmmod cn_test cn_test_builtin cnxx; return 1; }
 	cp /proc/net/connector /tmp/connector.coexist
 	cnxx_listed cn_test 14:1110 || { echo "# cnxx does not list cn_test"; rc=1; }
 
