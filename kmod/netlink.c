@@ -118,10 +118,10 @@ void cnxx_unregister_release_hook(struct cnxx_release_hook *hook)
 }
 EXPORT_SYMBOL_GPL(cnxx_unregister_release_hook);
 
-int cnxx_netlink_init(unsigned int reply_timeout_ms)
+int cnxx_netlink_init(unsigned int reply_timeout_ms, unsigned int groups)
 {
 	struct netlink_kernel_cfg cfg = {
-		.groups = CN_NETLINK_GROUPS,
+		.groups = groups,
 		.input = cnxx_netlink_input,
 #ifdef CNXX_HAVE_SEND_FILTER
 		.flags = NL_CFG_F_NONROOT_RECV,

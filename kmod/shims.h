@@ -17,6 +17,8 @@
 extern struct cnxx_core *cnxx_core;
 /* Its cnxx_core_sent_counter(), for api.c's inline count of sends. */
 extern struct cnxx_percpu_counter *cnxx_sent_counter;
+/* Its config's group count, for api.c's inline route (main.c). */
+extern u32 cnxx_groups;
 
 /* A platform per-CPU counter is an alloc_percpu(u64) (platform.c). */
 static inline void cnxx_percpu_counter_inc(struct cnxx_percpu_counter *c)
@@ -25,7 +27,7 @@ static inline void cnxx_percpu_counter_inc(struct cnxx_percpu_counter *c)
 }
 
 /* netlink.c: the NETLINK_CONNECTOR kernel socket. */
-int cnxx_netlink_init(unsigned int reply_timeout_ms);
+int cnxx_netlink_init(unsigned int reply_timeout_ms, unsigned int groups);
 void cnxx_netlink_exit(void);
 /* netlink_send.h: cnxx_netlink_send(), inline. */
 extern const struct cnxx_core_ops cnxx_netlink_ops;

@@ -130,7 +130,7 @@ params_ranges() {
 	# (step() owns $name and $rc's meaning outside: own names here)
 	for spec in hash_bits:4:20 notify_max_requests:0:4096 \
 		notify_max_ranges:2:2040 notify_max_pending:1:1048576 \
-		reply_timeout_ms:0:60000; do
+		reply_timeout_ms:0:60000 groups:32:65536; do
 		pname=${spec%%:*} lo=${spec#*:} lo=${lo%%:*} hi=${spec##*:}
 		# modinfo's parm lines (busybox modinfo wants modules.dep)
 		tr '\000' '\n' </cnxx/cnxx.ko | grep "^parm=$pname:" |
