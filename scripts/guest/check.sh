@@ -17,5 +17,8 @@ steps() {
 	step unload_cnxx unload_cnxx
 	step params_ranges params_ranges
 	step init_faults init_faults
+	step groups_1024 groups_1024
+	step groups_listen groups_listen
+	step groups_unload groups_unload
 }
 run_job steps
