@@ -61,7 +61,7 @@ static int join(int fd, unsigned int group)
 static int bind_mask(uint32_t mask)
 {
 	struct sockaddr_nl sa = { .nl_family = AF_NETLINK, .nl_groups = mask };
-	int fd = socket(AF_NETLINK, SOCK_DGRAM, NETLINK_CONNECTOR);
+	int fd = socket(AF_NETLINK, SOCK_DGRAM, cnxx_unit());
 	int err = 0;
 
 	if (fd < 0)
