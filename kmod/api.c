@@ -76,7 +76,8 @@ static __always_inline int cnxx_route_and_send(struct cn_msg *msg, u16 len,
 	s64 dst = group;
 	int err;
 
-	if (unlikely(!cnxx_route_is_direct(msg, len, portid, group))) {
+	if (unlikely(!cnxx_route_is_direct(msg, len, portid, group,
+					   cnxx_groups))) {
 		dst = cnxx_route_slow(msg, len, portid, group);
 		if (dst < 0) {
 			err = dst;

@@ -70,6 +70,13 @@ CNXX_PARAM(notify_max_pending, 1024, 1, 1048576,
 	   "Notifications queued for sending, at most; more are dropped");
 CNXX_PARAM(reply_timeout_ms, 1000, 0, 60000,
 	   "How long a blocking unicast waits for room at a full receiver; then it is dropped and counted");
+/*
+ * Netlink allocates groups / 8 bytes for the kernel socket's listener mask
+ * and for each user socket that joins any group; a join or leave rebuilds
+ * the mask from every member socket (README, "More than 32 groups").
+ */
+CNXX_PARAM(groups, 32, 32, 65536,
+	   "Netlink multicast groups of the connector socket");
 /* For the init-failure test: fail step N of the init (0: none). */
 CNXX_PARAM(fail_init_step, 0, 0, 3,
 	   "Test only: make init step N fail with -ENOMEM");
@@ -121,6 +128,7 @@ MODULE_PARM_DESC(unit, "Netlink unit below " __stringify(MAX_LINKS)
 
 struct cnxx_core *cnxx_core;
 struct cnxx_percpu_counter *cnxx_sent_counter;
+u32 cnxx_groups;
 
 /* Whether the test asked step @step (named @what) to fail. */
 static bool cnxx_inject_init_fault(unsigned int step, const char *what)
@@ -135,7 +143,7 @@ static int cnxx_core_init(void)
 {
 	struct cnxx_core_config config = {
 		.hash_bits = hash_bits.value,
-		.groups = CN_NETLINK_GROUPS,
+		.groups = groups.value,
 		.max_notify_requests = notify_max_requests.value,
 		.max_notify_ranges = notify_max_ranges.value,
 		.max_notify_pending = notify_max_pending.value,
@@ -147,8 +155,10 @@ static int cnxx_core_init(void)
 	if (cnxx_inject_init_fault(1, "core"))
 		return -ENOMEM;
 	err = cnxx_core_create(&config, &cnxx_core);
-	if (!err)
+	if (!err) {
 		cnxx_sent_counter = cnxx_core_sent_counter(cnxx_core);
+		cnxx_groups = groups.value;
+	}
 	return err;
 }
 
@@ -163,7 +173,8 @@ static int cnxx_socket_init(void)
 {
 	if (cnxx_inject_init_fault(2, "socket"))
 		return -ENOMEM;
-	return cnxx_netlink_init(unit_request, reply_timeout_ms.value);
+	return cnxx_netlink_init(unit_request, reply_timeout_ms.value,
+				 groups.value);
 }
 
 /*

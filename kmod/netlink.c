@@ -142,10 +142,10 @@ static const char *cnxx_unit_owner(int unit)
 /* The unit of cnxx's socket, or -1 while there is none. */
 int cnxx_unit = -1;
 
-static struct sock *cnxx_netlink_create(int unit)
+static struct sock *cnxx_netlink_create(int unit, unsigned int groups)
 {
 	struct netlink_kernel_cfg cfg = {
-		.groups = CN_NETLINK_GROUPS,
+		.groups = groups,
 		.input = cnxx_netlink_input,
 #ifdef CNXX_HAVE_SEND_FILTER
 		.flags = NL_CFG_F_NONROOT_RECV,
@@ -168,7 +168,8 @@ static struct sock *cnxx_netlink_create(int unit)
  * CNXX_UNIT_AUTO_FIRST down to CNXX_UNIT_AUTO_LAST beside a built-in
  * connector. Logs every taken unit with its owner.
  */
-int cnxx_netlink_init(int unit, unsigned int reply_timeout_ms)
+int cnxx_netlink_init(int unit, unsigned int reply_timeout_ms,
+		      unsigned int groups)
 {
 	int first = unit, last = unit;
 
@@ -177,7 +178,7 @@ int cnxx_netlink_init(int unit, unsigned int reply_timeout_ms)
 		last = CNXX_BESIDE ? CNXX_UNIT_AUTO_LAST : NETLINK_CONNECTOR;
 	}
 	for (unit = first; unit >= last; unit--) {
-		cnxx_nls = cnxx_netlink_create(unit);
+		cnxx_nls = cnxx_netlink_create(unit, groups);
 		if (cnxx_nls)
 			break;
 		if (first == last)

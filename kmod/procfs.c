@@ -62,6 +62,7 @@ static int cnxx_proc_stats_show(struct seq_file *m, void *v)
 	CNXX_STAT(notify_requests);
 	CNXX_STAT(notify_sent);
 	CNXX_STAT(notify_failed);
+	CNXX_STAT(groups);
 #undef CNXX_STAT
 	return 0;
 }

@@ -20,6 +20,8 @@
 extern struct cnxx_core *cnxx_core;
 /* Its cnxx_core_sent_counter(), for api.c's inline count of sends. */
 extern struct cnxx_percpu_counter *cnxx_sent_counter;
+/* Its config's group count, for api.c's inline route (main.c). */
+extern u32 cnxx_groups;
 
 /* A platform per-CPU counter is an alloc_percpu(u64) (platform.c). */
 static inline void cnxx_percpu_counter_inc(struct cnxx_percpu_counter *c)
@@ -50,7 +52,8 @@ static inline void cnxx_percpu_counter_inc(struct cnxx_percpu_counter *c)
 
 /* netlink.c: the kernel socket, on unit cnxx_unit (-1: none). */
 extern int cnxx_unit;
-int cnxx_netlink_init(int unit, unsigned int reply_timeout_ms);
+int cnxx_netlink_init(int unit, unsigned int reply_timeout_ms,
+		      unsigned int groups);
 void cnxx_netlink_exit(void);
 /* netlink_send.h: cnxx_netlink_xmit(), inline. */
 extern const struct cnxx_core_ops cnxx_netlink_ops;

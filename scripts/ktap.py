@@ -65,8 +65,15 @@ def kunit_parse(kunit_dir, documents):
 
     def walk(test, path):
         if test.subtests:
+            failed_before = counts['failed']
             for sub in test.subtests:
                 walk(sub, path + [sub.name])
+            # A step can fail after its cases passed (a check of its own,
+            # its exit status): its own "not ok" counts then.
+            if (test.status in (status.FAILURE, status.TEST_CRASHED)
+                    and counts['failed'] == failed_before and path):
+                counts['failed'] += 1
+                failures.append(('/'.join(path) + ' (its cases passed)', test.log[-8:]))
         elif test.status == status.SUCCESS:
             counts['passed'] += 1
         elif test.status == status.SKIPPED:

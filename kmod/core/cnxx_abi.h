@@ -115,7 +115,7 @@ struct cnxx_core_ops {
 
 struct cnxx_core_config {
 	cnxx_u32 hash_bits;		/* registry has 1 << hash_bits buckets */
-	cnxx_u32 groups;		/* highest valid netlink group */
+	cnxx_u32 groups;		/* netlink groups: 1 .. groups */
 	cnxx_u32 max_notify_requests;	/* stored notification requests */
 	cnxx_u32 max_notify_ranges;	/* idx + val ranges in one request */
 	cnxx_u32 max_notify_pending;	/* queued, unsent notifications */
@@ -171,7 +171,9 @@ void cnxx_core_receive(struct cnxx_core *core, void *buf, cnxx_size_t len,
  * followed by @len bytes holds whole cn_msg records
  * (-EINVAL if not) and picks the destination group: @group if @portid or
  * @group is set, else the group of the callback registered for msg->id
- * (-ENODEV if none). Any context; never sleeps.
+ * (-ENODEV if none). A destination above config->groups is -ESRCH, what
+ * netlink_broadcast() returns for a group no socket can have joined.
+ * Any context; never sleeps.
  */
 int cnxx_core_route(struct cnxx_core *core, const struct cn_msg *msg,
 		    cnxx_u16 len, cnxx_u32 portid, cnxx_u32 group,
@@ -216,16 +218,18 @@ cnxx_send_records_fit(const struct cn_msg *msg, cnxx_u16 len)
 
 /*
  * Whether cnxx_core_route() would route @msg to @group with no registry
- * lookup: whole records, and a destination the caller gave. The exported
+ * lookup: whole records, and a destination the caller gave within the
+ * core's @groups (config->groups). The exported
  * send functions (kmod/api.c) then skip the call into the core. Inline in
  * this C header, so that the shim's fast path and the core's route() are
  * this one definition: nothing to keep in step.
  */
 static inline __attribute__((__always_inline__)) bool
 cnxx_route_is_direct(const struct cn_msg *msg, cnxx_u16 len, cnxx_u32 portid,
-		     cnxx_u32 group)
+		     cnxx_u32 group, cnxx_u32 groups)
 {
-	return (portid || group) && cnxx_send_records_fit(msg, len);
+	return (portid || group) && group <= groups &&
+	       cnxx_send_records_fit(msg, len);
 }
 /*
  * Whether a unicast the current task sends now may wait for a full
@@ -294,6 +298,7 @@ struct cnxx_stats {
 	cnxx_u64 notify_requests;	/* currently stored */
 	cnxx_u64 notify_sent;	/* notifications sent */
 	cnxx_u64 notify_failed;	/* dropped: no memory, queue full, send error */
+	cnxx_u64 groups;	/* config->groups: netlink groups 1 .. groups */
 };
 void cnxx_core_stats(struct cnxx_core *core, struct cnxx_stats *stats);
 

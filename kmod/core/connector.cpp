@@ -56,6 +56,7 @@ void Connector::destroy(Connector* connector)
 Connector::Connector(const cnxx_core_config& config)
     : ops_(*config.ops)
     , ops_context_(config.ctx)
+    , groups_(config.groups)
     , notifier_(*config.ops, config.ctx, notifier_limits(config))
 {
 }
@@ -189,12 +190,18 @@ Result<void> Connector::handle_control(
 Result<u32> Connector::route(const cn_msg* message, cxxrt::u16 len, u32 port_id, u32 group)
 {
     // What the shim decides inline, from the same definition.
-    if (cnxx_route_is_direct(message, len, port_id, group)) [[likely]]
+    if (cnxx_route_is_direct(message, len, port_id, group, groups_)) [[likely]]
         return group;
     TRY(codec::check_records(message, len));
-    if (port_id || group)
-        return group;
-    return registry_.group_of(cxxrt::load_unaligned<cnxx_cb_id>(message));
+    const u32 destination = port_id || group
+        ? group
+        : TRY(registry_.group_of(cxxrt::load_unaligned<cnxx_cb_id>(message)));
+    // As netlink_broadcast() answers, and as silently: no socket can be in
+    // that group. The caller has the errno; a log line per send would
+    // spend the shared rate limit of the warnings that matter.
+    if (destination > groups_)
+        return Error::from_errno(ESRCH);
+    return destination;
 }
 
 void Connector::account_send(const cnxx_cb_id* id, int result)
@@ -252,6 +259,7 @@ void Connector::read_stats(cnxx_stats& stats) const
     stats.notify_requests = notifier_.request_count();
     stats.notify_sent = notifier_.sent();
     stats.notify_failed = notifier_.failed();
+    stats.groups = groups_;
 }
 
 } // namespace cnxx

@@ -83,6 +83,7 @@ private:
 
     const cnxx_core_ops& ops_;
     void* const ops_context_;
+    const u32 groups_; // netlink groups 1..groups_; routes beyond are -ESRCH
     Registry registry_;
     Notifier notifier_;
     bool running_ = false;

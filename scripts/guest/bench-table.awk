@@ -107,6 +107,9 @@ function cn_table(    i, k, line, prov) {
 		else
 			printf "# %s%8s %8s\n", line, ratio(k, "cnxx", k, "cn"), ratio(k, "cnxx", k, "raw")
 	}
+	if (("bcast size=0", "cnxx-g1024") in vals)
+		printf "# %-20s %-7s %-26s%-26s%-26s%8s\n", "bcast size=0 g1024", unit["bcast size=0"], "-",
+			cell("bcast size=0", "cnxx-g1024"), "-", "-"
 	# Only the workloads this run measured (cnxx.only): no target for
 	# the others.
 	print "# targets (median [min-max] of per-round ratios):"
@@ -117,6 +120,9 @@ function cn_table(    i, k, line, prov) {
 	for (i = 1; i <= nk; i++)
 		if (keys[i] !~ /^proc / && (keys[i], "raw") in vals)
 			goal(keys[i] ": cnxx / raw", keys[i], "cnxx", keys[i], "raw", ">=", "0.97", 0)
+	# cnxx-g1024: groups=1024, the same burst to group 1000 of them.
+	if (("bcast size=0", "cnxx-g1024") in vals)
+		goal("bcast size=0: g1000 of 1024 / cnxx", "bcast size=0", "cnxx-g1024", "bcast size=0", "cnxx", ">=", "0.99", 1)
 	split("cnxx cn raw", prov, " ")
 	if (("mult16 size=64" in known) && ("single16 size=64" in known))
 		for (i = 1; i <= 3; i++)

@@ -48,6 +48,13 @@ else
 	providers=$(cmdline_param providers cn,cnxx,raw | tr , ' ')
 	proc_providers="cnxx cnxx_proc cnxx_proc+listener"
 fi
+# bcast-0 also as cnxx-g1024: cnxx loaded with groups=1024, the bursts to
+# group 1000, one listener there; against cnxx's bcast-0 on 32 groups.
+g1024_group=1000
+g1024=
+case " $cn_groups " in
+*" bcast-0 "*) case " $providers " in *" cnxx "*) g1024=cnxx-g1024 ;; esac ;;
+esac
 results=/tmp/bench.results
 : >$results
 
@@ -55,6 +62,9 @@ provider_load() {
 	case $1 in
 	cn) insmod /cnxx/cn.ko && insmod /cnxx/cnbench_kmod.ko ;;
 	cnxx) insmod /cnxx/cnxx.ko && insmod /cnxx/cnbench_kmod.ko ;;
+	cnxx-g1024)
+		insmod /cnxx/cnxx.ko groups=1024 &&
+			insmod /cnxx/cnbench_kmod.ko bcast_group=$g1024_group ;;
 	raw) insmod /cnxx/cnbench_raw.ko ;;
 	*) echo "# unknown provider $1"; return 1 ;;
 	esac
@@ -62,9 +72,9 @@ provider_load() {
 
 provider_unload() {
 	case $1 in
-	cn | cnxx)
+	cn | cnxx | cnxx-g1024)
 		rmmod cnbench_kmod
-		rmmod "$1"
+		rmmod "${1%-g1024}"
 		;;
 	raw) rmmod cnbench_raw ;;
 	esac
@@ -73,7 +83,9 @@ provider_unload() {
 # bench_run PROVIDER GROUP ROUND: one client run; figures go to $results.
 bench_run() {
 	provider_load "$1" || { provider_unload "$1" 2>/dev/null; return 1; }
-	cnbench --provider "$1" --time-ms "$bench_ms" --only "$2" >/tmp/run.out
+	group=
+	[ "$1" != cnxx-g1024 ] || group="--group $g1024_group"
+	cnbench --provider "$1" --time-ms "$bench_ms" --only "$2" $group >/tmp/run.out
 	rc=$?
 	sed -i "s/^BENCH .*/& round=$3/" /tmp/run.out
 	sed 's/^/# /' /tmp/run.out
@@ -194,7 +206,7 @@ bench_table() {
 		echo "# clocksource is $clock: send2 figures are good to 4 ms in $bench_ms ms"
 		;;
 	esac
-	for p in ${cn_groups:+$providers}; do
+	for p in ${cn_groups:+$providers} $g1024; do
 		grep "^BENCH provider=$p " $results | grep -qv ' workload=proc ' ||
 			{ echo "# no figures from $p"; return 1; }
 	done
@@ -227,7 +239,12 @@ rounds() {
 }
 
 steps() {
-	rounds bench_run "$cn_groups" "$providers"
+	if [ -n "$g1024" ]; then
+		rounds bench_run "$(echo " $cn_groups " | sed 's/ bcast-0 / /')" "$providers"
+		rounds bench_run bcast-0 "$providers $g1024"
+	else
+		rounds bench_run "$cn_groups" "$providers"
+	fi
 	rounds proc_run "$proc_groups" "$proc_providers"
 	step table bench_table
 }

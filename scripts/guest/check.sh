@@ -24,6 +24,9 @@ steps() {
 	step params_ranges params_ranges
 	[ "$cnxx_mode" = dropin ] || step unit_param unit_param
 	step init_faults init_faults
+	step groups_1024 groups_1024
+	step groups_listen groups_listen
+	step groups_unload groups_unload
 	step lockdown_unsigned lockdown_unsigned
 }
 run_job steps

@@ -177,7 +177,7 @@ params_ranges() {
 	# (step() owns $name and $rc's meaning outside: own names here)
 	for spec in hash_bits:4:20 notify_max_requests:0:4096 \
 		notify_max_ranges:2:2040 notify_max_pending:1:1048576 \
-		reply_timeout_ms:0:60000; do
+		reply_timeout_ms:0:60000 groups:32:65536; do
 		pname=${spec%%:*} lo=${spec#*:} lo=${lo%%:*} hi=${spec##*:}
 		# modinfo's parm lines (busybox modinfo wants modules.dep)
 		tr '\000' '\n' </cnxx/cnxx.ko | grep "^parm=$pname:" |
@@ -195,6 +195,51 @@ params_ranges() {
 	# The table of the largest size is really there.
 	param_load "hash_bits=17" ok || rc=1
 	return $rc
+}
+
+# More groups than 32 (tests/vm/vmtest_groups.c), with cnxx not loaded:
+# cnxx with groups=1024 and the VM suite's "groups" group while cnctl
+# listens on group 1000 (groups_listen checks what it printed), then an
+# unload while sockets are members of groups above 32 (groups_unload).
+groups_1024() {
+	insmod /cnxx/cnxx.ko groups=1024 || return 1
+	insmod /cnxx/cnxx_testmod.ko || return 1
+	# vmtest groups_members sends one message to each of groups 25..1024
+	cnctl listen 1000 --count 1 --timeout 60 >/tmp/listen.out 2>&1 &
+	listen_pid=$!
+	sleep 2
+	/cnxx/vmtest groups
+}
+
+groups_listen() {
+	wait $listen_pid
+	lrc=$?
+	sed 's/^/# cnctl listen 1000: /' /tmp/listen.out
+	[ $lrc -eq 0 ] || { echo "# cnctl listen 1000 exited with $lrc"; return 1; }
+	grep -q ' group=1000 id=16:90 .* len=8 ' /tmp/listen.out ||
+		{ echo "# no message to group 1000 printed"; return 1; }
+	expect_eq "groups in cnxx_stats" \
+		"$(awk '$1 == "groups" { print $2 }' /proc/net/cnxx_stats)" 1024
+}
+
+# Members of high groups hold cnxx, not the module that sent to them.
+groups_unload() {
+	cnctl listen 33 500 1024 >/dev/null 2>&1 &
+	pid=$!
+	sleep 2
+	urc=0
+	rmmod cnxx_testmod || urc=1
+	if rmmod cnxx 2>/dev/null; then
+		echo "# cnxx unloaded while sockets were members"
+		urc=1
+	else
+		echo "# rmmod cnxx refused while sockets are members, as it must be"
+	fi
+	kill $pid
+	wait $pid
+	rmmod cnxx || urc=1
+	[ ! -e /proc/net/cnxx_stats ] || { echo "# /proc/net/cnxx_stats left behind"; urc=1; }
+	return $urc
 }
 
 # Init fails at each step with its error and nothing left behind, and a

@@ -118,6 +118,7 @@ TEST_F(Registry, TenThousandIds)
 {
     Config config;
     config.hash_bits = 12;
+    config.groups = 128; // every idx below is a group a send may reach
     Core core(config);
     // Small integers in both halves, as real ids are.
     for (std::uint32_t idx = 0; idx < 100; ++idx) {

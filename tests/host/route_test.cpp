@@ -90,6 +90,73 @@ TEST_F(Route, MultiRecordSums)
     EXPECT_EQ(core.route(first_small, 120, 0, 1, &dst), -EINVAL);
 }
 
+// A destination beyond config.groups is refused as netlink_broadcast()
+// refuses it, whichever way it was chosen; up to it, it is routed.
+TEST_F(Route, GroupsBeyondTheCountAreEsrch)
+{
+    Config config;
+    config.groups = 1024;
+    Core core(config);
+    const Bytes message = cn_message(3, 1, { 1, 2 });
+    std::uint32_t dst = 0;
+    EXPECT_EQ(core.route(message, 2, 0, 1000, &dst), 0);
+    EXPECT_EQ(dst, 1000u);
+    EXPECT_EQ(core.route(message, 2, 0, 1024, &dst), 0);
+    EXPECT_EQ(dst, 1024u);
+    dst = 99;
+    EXPECT_EQ(core.route(message, 2, 0, 1025, &dst), -ESRCH);
+    EXPECT_EQ(core.route(message, 2, 1234, 1025, &dst), -ESRCH);
+    EXPECT_EQ(core.route(message, 2, 0, 0xffffffff, &dst), -ESRCH);
+    EXPECT_EQ(dst, 99u);
+    // Malformed records are -EINVAL first, as for any group.
+    EXPECT_EQ(core.route(message, 3, 0, 1025, &dst), -EINVAL);
+
+    // Group 0: the callback's group, its idx, under the same bound.
+    ASSERT_EQ(core.add(1024, 1), 0);
+    ASSERT_EQ(core.add(1025, 1), 0);
+    EXPECT_EQ(core.route(cn_message(1024, 1), 0, 0, 0, &dst), 0);
+    EXPECT_EQ(dst, 1024u);
+    dst = 99;
+    EXPECT_EQ(core.route(cn_message(1025, 1), 0, 0, 0, &dst), -ESRCH);
+    EXPECT_EQ(dst, 99u);
+    // A unicast has no group to check.
+    EXPECT_EQ(core.route(cn_message(1025, 1), 0, 1234, 0, &dst), 0);
+    EXPECT_EQ(dst, 0u);
+}
+
+// The default, 32: group 33 is as unreachable as it always was.
+TEST_F(Route, DefaultCountIs32)
+{
+    Core core;
+    const Bytes message = cn_message(3, 1);
+    std::uint32_t dst = 0;
+    EXPECT_EQ(core.route(message, 0, 0, 32, &dst), 0);
+    EXPECT_EQ(dst, 32u);
+    EXPECT_EQ(core.route(message, 0, 0, 33, &dst), -ESRCH);
+    EXPECT_EQ(core.stats().groups, 32u);
+}
+
+// The inline rule the shim's fast path uses: a group beyond the count is
+// never direct, so the core sees it.
+TEST_F(Route, DirectOnlyWithinTheCount)
+{
+    const Bytes message = cn_message(3, 1);
+    const auto* msg = reinterpret_cast<const cn_msg*>(message.data());
+    EXPECT_TRUE(cnxx_route_is_direct(msg, 0, 0, 1024, 1024));
+    EXPECT_FALSE(cnxx_route_is_direct(msg, 0, 0, 1025, 1024));
+    EXPECT_FALSE(cnxx_route_is_direct(msg, 0, 7, 1025, 1024));
+    EXPECT_TRUE(cnxx_route_is_direct(msg, 0, 7, 0, 32));
+    EXPECT_FALSE(cnxx_route_is_direct(msg, 0, 0, 0, 32));
+}
+
+TEST_F(Route, StatsShowTheCount)
+{
+    Config config;
+    config.groups = 65536;
+    Core core(config);
+    EXPECT_EQ(core.stats().groups, 65536u);
+}
+
 TEST_F(Route, NeverSleeps)
 {
     Core core;

@@ -5,7 +5,7 @@
  * and for its user-space programs alike. An idx is also the netlink group
  * its broadcasts go to, so all lie above the in-kernel users
  * (CN_NETLINK_USERS = 11) and within the groups of the connector's socket
- * (at most CN_NETLINK_GROUPS = 26). Taken elsewhere:
+ * (32 by default). Taken elsewhere:
  *   14      the kernel's samples/connector/cn_test.c
  *   15, 17  ids vmtest registers through cnxx_testmod (vmtest.h)
  *   20-22   vmtest's groups (vmtest.h)

@@ -44,6 +44,21 @@ TEST(ParseUint, DecimalHexAndLimits)
     EXPECT_FALSE(cnctl::parse_uint("18446744073709551616", UINT64_MAX, "n"));
 }
 
+// Any group a module may have: the count is the module's, not cnctl's.
+TEST(ParseGroup, AnyGroupAboveZero)
+{
+    for (const char* text : { "1", "32", "33", "1000", "0x400", "65536", "4294967295" }) {
+        Parsed<uint32_t> g = cnctl::parse_group(text);
+        ASSERT_TRUE(g) << text << ": " << g.error;
+        EXPECT_EQ(g.value, cnctl::parse_u32(text, "n").value) << text;
+    }
+    EXPECT_EQ(cnctl::parse_group("0").error, "bad group '0': groups start at 1");
+    EXPECT_EQ(
+        cnctl::parse_group("4294967296").error, "group '4294967296' is out of range 0..4294967295");
+    for (const char* bad : { "", "-1", "x", "1000 ", "33,34" })
+        EXPECT_FALSE(cnctl::parse_group(bad)) << bad;
+}
+
 TEST(ParseId, Forms)
 {
     Parsed<cb_id> id = cnctl::parse_id("3:1");
@@ -225,7 +240,9 @@ TEST(Explain, NamesAndMeanings)
     EXPECT_EQ(cnctl::explain(-EPERM, { Op::Notify }),
         "EPERM: notification requests need CAP_NET_ADMIN (root)");
     EXPECT_EQ(cnctl::explain(-EINVAL, { Op::Join, {}, 40 }),
-        "EINVAL: group 40 does not exist: the connector has groups 1..26");
+        "EINVAL: group 40 does not exist: the connector has groups 1..32");
+    EXPECT_EQ(cnctl::explain(-EINVAL, { Op::Join, {}, 1025, 1024 }),
+        "EINVAL: group 1025 does not exist: the connector has groups 1..1024");
     EXPECT_EQ(cnctl::explain(-EMSGSIZE, { Op::Send, id }),
         "EMSGSIZE: message too large: at most 16364 data bytes");
     EXPECT_EQ(cnctl::explain(-ENOENT, { Op::Unnotify }),

@@ -93,13 +93,15 @@ static void testmod_send_loop(struct cn_msg *msg,
 			      const struct cnxx_test_cmd *cmd,
 			      struct cnxx_test_result *res, gfp_t gfp)
 {
+	u32 step = cmd->flags & CNXX_TEST_F_EACH_GROUP ? 1 : 0;
 	u32 i;
 	int rc;
 
 	for (i = 0; i < cmd->count; i++) {
 		msg->seq = cmd->seq + i;
 		testmod_fill(msg);
-		rc = cn_netlink_send(msg, cmd->portid, cmd->group, gfp);
+		rc = cn_netlink_send(msg, cmd->portid, cmd->group + i * step,
+				     gfp);
 		if (res->nrc < CNXX_TEST_MAX_RC)
 			res->rc[res->nrc++] = rc;
 		if (rc >= 0)

@@ -52,6 +52,8 @@ enum cnxx_test_op {
 #define CNXX_TEST_F_ATOMIC	0x1
 /* ... from a timer (softirq) instead of the callback */
 #define CNXX_TEST_F_TIMER	0x2
+/* ... message i to group @group + i: one message to each of @count groups */
+#define CNXX_TEST_F_EACH_GROUP	0x4
 
 struct cnxx_test_cmd {
 	__u32 op;

@@ -15,6 +15,8 @@
  *         notify registration notifications
  *         post   run after "rmmod cnxx_testmod": nothing is left behind
  *         proc   process events of cnxx_proc.ko (vmtest_proc*.c)
+ *         groups more than 32 groups, cnxx loaded with groups=1024
+ *                (vmtest_groups.c)
  * Output is KTAP version 1, one top-level test per scenario; the exit
  * status is 0 only if every selected test passed. Run as root, with
  * cnxx.ko and cnxx_testmod.ko loaded (see README).
@@ -117,6 +119,14 @@ static const struct test tests[] = {
 	  "request without CAP_NET_ADMIN: -EPERM" },
 	{ "notify_kernel", G_NOTIFY, t_notify_kernel,
 	  "cnxx_notify_request() from a module" },
+	{ "groups_members", G_GROUPS, t_groups_members,
+	  "1000 sockets in groups 25..1024, one message each" },
+	{ "groups_beyond", G_GROUPS, t_groups_beyond,
+	  "after the last group: -ESRCH to send, EINVAL to join" },
+	{ "groups_unpriv", G_GROUPS, t_groups_unpriv,
+	  "uid 65534 joins group 1 on 6.6+, nothing else" },
+	{ "groups_notify", G_GROUPS, t_groups_notify,
+	  "notifications to the last group" },
 	{ "after_unload", G_POST, t_after_unload,
 	  "after rmmod cnxx_testmod: its ids are gone" },
 	{ "proc_sources", G_PROC, t_proc_sources,
@@ -162,6 +172,7 @@ static const struct {
 	{ "notify", G_NOTIFY },
 	{ "post", G_POST },
 	{ "proc", G_PROC },
+	{ "groups", G_GROUPS },
 };
 
 static const char *group_name(unsigned int g)
@@ -200,7 +211,8 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: vmtest [--list] [NAME|GROUP...]\n"
-		"groups: all (default: base cnxx notify), base, cnxx, notify, post, proc\n");
+		"groups: all (default: base cnxx notify), base, cnxx, notify, post, proc,\n"
+		"        groups\n");
 }
 
 int main(int argc, char **argv)

@@ -52,6 +52,7 @@ enum {
 	G_NOTIFY = 4,
 	G_POST = 8,
 	G_PROC = 16,
+	G_GROUPS = 32,
 };
 
 /* Set by FAIL(): the running test failed. */
@@ -175,6 +176,11 @@ void t_notify_invalid(void);
 void t_notify_unpriv(void);
 void t_notify_kernel(void);
 void t_after_unload(void);
+/* vmtest_groups.c, and t_groups_notify() in vmtest_notify.c */
+void t_groups_members(void);
+void t_groups_beyond(void);
+void t_groups_unpriv(void);
+void t_groups_notify(void);
 
 /*
  * Process events of cnxx_proc.ko: vmtest_proc_lib.c (proc_setup() and

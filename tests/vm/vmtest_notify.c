@@ -403,3 +403,43 @@ void t_notify_kernel(void)
 out:
 	close(l);
 }
+
+/*
+ * A request may name any group up to the module's count: with groups=1024,
+ * notifications reach a member of the last group, and the one after it is
+ * refused.
+ */
+void t_groups_notify(void)
+{
+	static const struct note exp[] = {
+		{ TEST_IDX, 170, 0 }, { TEST_IDX, 170, 1 },
+	};
+	long long n = stat_get("groups");
+	int l = -1, c = -1, err;
+
+	if (n < 0)
+		return;
+	if (n <= 32) {
+		SKIP("cnxx has only 32 groups (load it with groups=1024)");
+		return;
+	}
+	l = nl_open((unsigned int)n);
+	c = nl_open(0);
+	if (l < 0 || c < 0)
+		goto out;
+	err = ctl_request(c, TEST_IDX, 1, 170, 1, (uint32_t)n + 1);
+	EXPECT(err == -EINVAL, "request to group %lld (count %lld): %s, want %s",
+	       n + 1, n, errname(err), errname(-EINVAL));
+	err = ctl_request(c, TEST_IDX, 1, 170, 1, (uint32_t)n);
+	EXPECT(!err, "request to group %lld: %s", n, errname(err));
+	if (err)
+		goto out;
+	tm_register(TEST_IDX, 170);
+	tm_unregister(TEST_IDX, 170);
+	expect_notes(l, exp, 2, "the last group");
+	err = ctl_request(c, TEST_IDX, 1, 170, 1, 0);
+	EXPECT(!err, "removal of the request: %s", errname(err));
+out:
+	close_fd(&l);
+	close_fd(&c);
+}

@@ -11,9 +11,10 @@
  * over all of it (N events in T ns); rate=na when the provider cannot do
  * the workload. Every workload checks what it got (counts, seq/ack,
  * record contents); any mismatch or error makes the exit status non-zero.
- * --quick: every workload, tiny counts, the same checks.
+ * --quick: every workload, tiny counts, the same checks. --group G: the
+ * group to listen on, the bench module's bcast_group (default CNBENCH_GROUP).
  *
- *   cnbench [--quick] [--provider NAME] [--time-ms MS] [--only W,...]
+ *   cnbench [--quick] [--provider NAME] [--time-ms MS] [--only W,...] [--group G]
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -55,6 +56,7 @@ struct bench {
 	int fd;
 	__u32 seq;
 	const char *provider;
+	int group;		/* joined: the module's bcast_group */
 	int quick;
 	double secs;		/* per workload */
 	int errors;
@@ -120,7 +122,6 @@ static int open_socket(struct bench *b)
 {
 	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
 	struct timeval tv = { .tv_sec = 60 };
-	int group = CNBENCH_GROUP;
 	int rcvbuf = RCVBUF;
 
 	b->fd = socket(AF_NETLINK, SOCK_DGRAM, cnxx_unit());
@@ -139,8 +140,8 @@ static int open_socket(struct bench *b)
 		perror("cnbench: SO_RCVBUFFORCE");
 	/* A lost reply must fail the run, not hang it. */
 	setsockopt(b->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	if (setsockopt(b->fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &group,
-		       sizeof(group)) < 0) {
+	if (setsockopt(b->fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &b->group,
+		       sizeof(b->group)) < 0) {
 		perror("cnbench: NETLINK_ADD_MEMBERSHIP");
 		return -1;
 	}
@@ -725,6 +726,7 @@ static void print_usage(void)
 	unsigned int i;
 
 	fputs("usage: cnbench [--quick] [--provider NAME] [--time-ms MS] [--only W,...]\n"
+	      "               [--group G]\n"
 	      "workloads:", stderr);
 	for (i = 0; i < NWORKLOADS; i++)
 		fprintf(stderr, " %s", workloads[i].name);
@@ -734,7 +736,7 @@ static void print_usage(void)
 
 int main(int argc, char **argv)
 {
-	static struct bench b = { .fd = -1 };
+	static struct bench b = { .fd = -1, .group = CNBENCH_GROUP };
 	int on[NWORKLOADS] = { 0 };
 	const char *only = NULL;
 	long ms = 300;
@@ -750,6 +752,8 @@ int main(int argc, char **argv)
 			ms = strtol(argv[++i], NULL, 10);
 		else if (!strcmp(argv[i], "--only") && i + 1 < argc)
 			only = argv[++i];
+		else if (!strcmp(argv[i], "--group") && i + 1 < argc)
+			b.group = (int)strtol(argv[++i], NULL, 10);
 		else
 			print_usage();
 	}

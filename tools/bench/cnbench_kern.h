@@ -12,6 +12,7 @@
 #include <linux/connector.h>
 #include <linux/errno.h>
 #include <linux/ktime.h>
+#include <linux/moduleparam.h>
 #include <linux/mutex.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
@@ -61,9 +62,14 @@ static void cnbench_echo(const struct cn_msg *msg, u32 portid)
 	cnbench_send(&reply, portid, 0, GFP_ATOMIC);
 }
 
+/* cnxx loaded with more groups measures a burst to a group above 32. */
+static unsigned int bcast_group = CNBENCH_GROUP;
+module_param(bcast_group, uint, 0444);
+MODULE_PARM_DESC(bcast_group, "Netlink group of the broadcast bursts");
+
 /*
  * Sends @count messages of @records records of @size bytes each to
- * CNBENCH_GROUP; only the send loop is timed.
+ * bcast_group; only the send loop is timed.
  */
 static int cnbench_bcast(u32 count, u32 size, u32 records, u64 *ns, u64 *sent)
 {
@@ -98,10 +104,10 @@ static int cnbench_bcast(u32 count, u32 size, u32 records, u64 *ns, u64 *sent)
 		for (r = 0; r < records; r++)
 			((struct cn_msg *)((u8 *)buf + r * rec))->seq = i;
 		if (records == 1)
-			err = cnbench_send(buf, 0, CNBENCH_GROUP, GFP_KERNEL);
+			err = cnbench_send(buf, 0, bcast_group, GFP_KERNEL);
 		else
 			err = cnbench_send_mult(buf, rec * records - sizeof(*buf),
-						0, CNBENCH_GROUP, GFP_KERNEL);
+						0, bcast_group, GFP_KERNEL);
 		if (err)
 			break;
 		/* No preemption in the test kernels: let the reader run. */

@@ -13,7 +13,8 @@
  *   {IDX, TARGET2} registered at load: counted apart, nothing else (the
  *                  second callback of the two-sender workload)
  *   {IDX, FILLER + i}  registry fillers (never sent to)
- * Broadcasts go to netlink group CNBENCH_IDX.
+ * Broadcasts go to netlink group CNBENCH_IDX, or to the modules'
+ * bcast_group parameter (cnbench --group).
  */
 #ifndef CNBENCH_PROTO_H
 #define CNBENCH_PROTO_H
@@ -51,7 +52,7 @@ enum cnbench_op {
 	CNBENCH_OP_IDS,
 	/*
 	 * arg[0] messages of arg[2] records of arg[1] payload bytes each,
-	 * to group CNBENCH_GROUP: records 1 uses cn_netlink_send(), more
+	 * to group CNBENCH_GROUP (or bcast_group): records 1 uses cn_netlink_send(), more
 	 * cn_netlink_send_mult(). Record r of message m has seq m, ack r and
 	 * data bytes (r + i) & 0xff. -> ns spent sending, sent in count
 	 */

@@ -59,6 +59,15 @@ Parsed<uint32_t> parse_u32(std::string_view s, std::string_view what)
     return { uint32_t(p.value), p.error };
 }
 
+Parsed<uint32_t> parse_group(std::string_view s)
+{
+    Parsed<uint32_t> g = parse_u32(s, "group");
+
+    if (g && !g.value)
+        return fail<uint32_t>("bad group '0': groups start at 1");
+    return g;
+}
+
 Parsed<cb_id> parse_id(std::string_view s)
 {
     size_t colon = s.find(':');

@@ -34,6 +34,12 @@ Parsed<T> fail(std::string msg)
 Parsed<uint64_t> parse_uint(std::string_view s, uint64_t max, std::string_view what);
 Parsed<uint32_t> parse_u32(std::string_view s, std::string_view what);
 
+/*
+ * A netlink group to join: 1 .. 2^32 - 1. Which exist is the module's
+ * business (its groups parameter), not the parser's.
+ */
+Parsed<uint32_t> parse_group(std::string_view s);
+
 /* "IDX:VAL". */
 Parsed<cb_id> parse_id(std::string_view s);
 

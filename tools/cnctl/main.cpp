@@ -214,19 +214,20 @@ struct ListenOpts {
     double timeout = -1;
 };
 
-Parsed<uint32_t> parse_group(const std::string& s)
+/* The module's group count (its groups parameter); 0 when unknown. */
+uint32_t group_count()
 {
-    Parsed<uint32_t> g = parse_u32(s, "group");
+    uint64_t n = 0;
 
-    if (g && !g.value)
-        return fail<uint32_t>("bad group '0': groups start at 1");
-    return g;
+    if (cnxx_read_stat(CNXX_STATS_PATH, "groups", &n) || n > UINT32_MAX)
+        return 0;
+    return uint32_t(n);
 }
 
 std::string join_failure(uint32_t group, int err)
 {
     return "cannot join group " + std::to_string(group) + ": "
-        + explain(err, { Op::Join, {}, group });
+        + explain(err, { Op::Join, {}, group, group_count() });
 }
 
 int join_all(libcnxx::Socket& sock, const std::vector<uint32_t>& groups)
@@ -648,7 +649,7 @@ int run(int argc, char** argv)
     auto* listen = app.add_subcommand("listen", "join groups and print every message received");
     listen
         ->add_option("group", listen_o.groups,
-            "netlink groups to join (1.." + std::to_string(CN_NETLINK_GROUPS) + ")")
+            "netlink groups to join: 1..32, more with cnxx's groups parameter")
         ->type_name("GROUP")
         ->required();
     listen->add_flag("--json", listen_o.json, "one JSON object per line");

@@ -329,8 +329,9 @@ std::string meaning(int err, const ErrorContext& ctx)
         return "nobody listens on the destination group";
     case EINVAL:
         if (ctx.op == Op::Join)
+            /* netlink raises a kernel socket's count to at least 32 */
             return "group " + group + " does not exist: the connector has groups 1.."
-                + std::to_string(CN_NETLINK_GROUPS);
+                + std::to_string(ctx.groups ? ctx.groups : 32);
         if (ctx.op == Op::Notify || ctx.op == Op::Unnotify)
             return "the module rejected the notification request";
         return "the module rejected the message as malformed";

@@ -69,6 +69,7 @@ struct ErrorContext {
     Op op;
     cb_id id{};
     uint32_t group = 0;
+    uint32_t groups = 0; /* the module's group count; 0: unknown (32) */
 };
 
 /* "ENODEV: no callback registered for 3:1"; @err may be negative. */

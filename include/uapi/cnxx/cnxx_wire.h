@@ -27,7 +27,11 @@
 #define CN_IDX_CONNECTOR		0xffffffff
 #define CN_VAL_CONNECTOR		0xffffffff
 
-/* Netlink groups of the connector socket: 1 .. CN_NETLINK_GROUPS. */
+/*
+ * The group count the in-tree connector asks netlink for, which raises it
+ * to 32. cnxx's socket has the count of its groups parameter: 32 by
+ * default, "groups" in /proc/net/cnxx_stats.
+ */
 #define CN_NETLINK_GROUPS		(CN_NETLINK_USERS + 0xf)
 
 /* ack of a notification */

@@ -126,9 +126,14 @@ uint32_t cnxx_portid(const struct cnxx_sock *sock);
 /*
  * cnxx_join() / cnxx_leave() - join or leave multicast group @group
  *
- * Return: 0, -EINVAL for group 0 or one the kernel socket does not have
- * (it has CN_NETLINK_GROUPS), -EPERM without CAP_NET_ADMIN (group 1 is open to
- * everyone on 6.6+ kernels).
+ * Any group the kernel socket has, through NETLINK_ADD_MEMBERSHIP and
+ * NETLINK_DROP_MEMBERSHIP: 1..32 by default, more when cnxx is loaded with
+ * its groups parameter ("groups" in CNXX_STATS_PATH); bind()'s nl_groups
+ * reaches only 1..32.
+ *
+ * Return: 0, -EINVAL for group 0 or one the kernel socket does not have,
+ * -EPERM without CAP_NET_ADMIN (group 1 is open to everyone on 6.6+
+ * kernels).
  */
 int cnxx_join(struct cnxx_sock *sock, uint32_t group);
 int cnxx_leave(struct cnxx_sock *sock, uint32_t group);
