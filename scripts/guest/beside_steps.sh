@@ -102,10 +102,15 @@ builtin_coexist() {
 	[ ! -e /sys/module/cnxx ] && [ ! -e /proc/net/cnxx ] || { echo "# cnxx left behind"; rc=1; }
 	ucon_at_unload=$(grep -c '\[e\.457\]' /tmp/ucon11.out)
 	sleep 3
+	# the churn stops first: forkstat, slower than it, may drop events
+	# (its socket's receive queue overflows), and this one must come
+	rm -f $PROC_CHURN_FLAG
+	wait $churn
+	sleep 1
 	/tmp/cnxxafter
 	sleep 1
-	rm -f $COEXIST_FLAG $COEXIST_SEND $PROC_CHURN_FLAG
-	wait $flood11 $churn
+	rm -f $COEXIST_FLAG $COEXIST_SEND
+	wait $flood11
 	wait $floodx
 	kill -INT $fs_pid
 	wait $fs_pid || { echo "# forkstat exited with status $?"; rc=1; }
@@ -142,6 +147,7 @@ builtin_coexist() {
 	if [ $rc -ne 0 ]; then
 		grep '\[e\.457\]' /tmp/ucon11.out | sed 's/^/# ucon | /'
 		proc_show /tmp/cnxx14.out
+		grep -v ' \(fork\|exit\) ' /tmp/coexist-forkstat.out | tail -20 | sed 's/^/# forkstat | /'
 	fi
 	connector_untouched || rc=1
 	return $rc
