@@ -52,8 +52,16 @@ cxx_flags = -Wp,-MMD,$(depfile) $(NOSTDINC_FLAGS) \
 
 # objtool as for C: per object, or on the linked module when the config
 # delays it (IBT, LTO); objtool-enabled is Kbuild's own per-object switch.
+#
+# The objtool of 6.1 (Debian's 6.1 kernels, without IBT: objtool per object)
+# renumbers symbols when it adds one but not the signatures of COMDAT
+# groups: every group of a C++ object ends up named ".text", and the module
+# link keeps only the first of them, its ORC and return-site entries then
+# pointing into discarded sections. Without the groups, each object keeps
+# its copies of inline functions and templates as plain weak definitions.
 quiet_cmd_cxx_o_cpp = C++ [M]  $@
-      cmd_cxx_o_cpp = $(CNXX_CXX) $(cxx_flags) -c -o $@ $< $(cmd_objtool)
+      cmd_cxx_o_cpp = $(CNXX_CXX) $(cxx_flags) -c -o $@ $< $(cmd_objtool) \
+	$(if $(strip $(cmd_objtool)),; $(OBJCOPY) --remove-section=.group $@)
 
 define rule_cxx_o_cpp
 	$(call cmd_and_fixdep,cxx_o_cpp)
