@@ -11,6 +11,8 @@
 #   make stress       long stress, fuzzing and fault-injection runs
 #   make tools        cnctl and libcnxx for this machine
 #   make install      module, headers and cnctl (as root)
+#   make debs         the Debian packages (cnxx-dkms, libcnxx0, libcnxx-dev,
+#                     cnxx-tools) in out/debs
 #   make deps         install every Debian package the project uses
 #   make cleanroom    run `make demo` and `make check` in a fresh Debian root
 #
@@ -43,6 +45,9 @@ check:
 
 deps:
 	scripts/deps.sh
+
+debs:
+	scripts/debs.sh
 
 cleanroom:
 	scripts/cleanroom.sh
@@ -83,5 +88,5 @@ clean:
 		-o -name Module.symvers \) -not -path './.git/*' -delete
 	rm -rf $(BUILD) out
 
-.PHONY: all module tests-modules tools check deps cleanroom demo bench stress install \
+.PHONY: all module tests-modules tools check deps debs cleanroom demo bench stress install \
 	uninstall clean
