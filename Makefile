@@ -13,6 +13,7 @@
 #   make install      module, headers and cnctl (as root)
 #   make debs         the Debian packages (cnxx-dkms, libcnxx0, libcnxx-dev,
 #                     cnxx-tools) in out/debs
+#   make debian-system  those packages on a Debian system booted in QEMU
 #   make deps         install every Debian package the project uses
 #   make cleanroom    run `make demo` and `make check` in a fresh Debian root
 #
@@ -48,6 +49,9 @@ deps:
 
 debs:
 	scripts/debs.sh
+
+debian-system:
+	scripts/debian-system.sh
 
 cleanroom:
 	scripts/cleanroom.sh
@@ -88,5 +92,5 @@ clean:
 		-o -name Module.symvers \) -not -path './.git/*' -delete
 	rm -rf $(BUILD) out
 
-.PHONY: all module tests-modules tools check deps debs cleanroom demo bench stress install \
+.PHONY: all module tests-modules tools check deps debs debian-system cleanroom demo bench stress install \
 	uninstall clean
