@@ -11,6 +11,9 @@
 #   make stress       long stress, fuzzing and fault-injection runs
 #   make tools        cnctl and libcnxx for this machine
 #   make install      module, headers and cnctl (as root)
+#   make debs         the Debian packages (cnxx-dkms, libcnxx0, libcnxx-dev,
+#                     cnxx-tools) in out/debs
+#   make debian-system  those packages on a Debian system booted in QEMU
 #   make deps         install every Debian package the project uses
 #   make cleanroom    run `make demo` and `make check` in a fresh Debian root
 #
@@ -51,6 +54,12 @@ check:
 deps:
 	scripts/deps.sh
 
+debs:
+	scripts/debs.sh
+
+debian-system:
+	scripts/debian-system.sh
+
 cleanroom:
 	scripts/cleanroom.sh
 
@@ -90,5 +99,5 @@ clean:
 		-o -name Module.symvers \) -not -path './.git/*' -delete
 	rm -rf $(BUILD) out
 
-.PHONY: all module tests-modules tools check deps cleanroom demo bench stress install \
+.PHONY: all module tests-modules tools check deps debs debian-system cleanroom demo bench stress install \
 	uninstall clean

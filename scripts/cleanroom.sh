@@ -6,12 +6,15 @@
 #
 #   apt-get update && apt-get install -y make; make demo; make check
 #
+# and then `make debs`, which proves the build dependencies that
+# debian/control names complete.
+#
 # Needs root (chroot, mounts). Takes as long as a cold `make check` (about
 # 45 min on 2 cores). Prints each step's time; the transcript is in
 # $CNXX_CLEANROOM/cleanroom.log.
 #
 #   CNXX_CLEANROOM=/var/tmp/cnxx-cleanroom   where the root is built (removed first)
-#   CNXX_CLEANROOM_STEPS="demo check"        README commands to run
+#   CNXX_CLEANROOM_STEPS="demo check debs"   make targets to run
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -19,7 +22,7 @@ set -euo pipefail
 need cleanroom
 dir=${CNXX_CLEANROOM:-/var/tmp/cnxx-cleanroom}
 root=$dir/root
-steps=${CNXX_CLEANROOM_STEPS:-demo check}
+steps=${CNXX_CLEANROOM_STEPS:-demo check debs}
 sources=()
 for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.sources /etc/apt/sources.list.d/*.list; do
 	[ -s "$f" ] && sources+=("$f")

@@ -34,6 +34,9 @@ struct cnxx_sock {
 	uint32_t group;
 };
 
+/* Not part of the library's ABI: hidden from the shared library. */
+#pragma GCC visibility push(hidden)
+
 /* frame.c: nlmsghdr + cn_msg of @rec into the CNXX_FRAME_HDR bytes at @buf. */
 void cnxx_put_header(void *buf, const struct cnxx_record *rec,
 		     uint16_t nl_flags, uint32_t nl_seq, uint32_t nl_pid);
@@ -44,5 +47,7 @@ int cnxx_remaining_ms(const struct timespec *deadline, int timeout_ms);
 
 /* exchange.c: receive errors after which waiting for an answer goes on. */
 bool cnxx_transient(int err);
+
+#pragma GCC visibility pop
 
 #endif /* CNXX_LIBCNXX_INTERNAL_H */
