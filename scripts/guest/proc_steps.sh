@@ -284,3 +284,79 @@ proc_flood() {
 	proc_unload || rc=1
 	return $rc
 }
+
+# ---------------------------------------------------------------------------
+# proc_load_faults: insmod cnxx_proc with its n-th allocation failing
+# (fail-nth), for n = 1, 2, ... until it loads. Every failed load must
+# leave nothing behind and make the kernel warn about nothing (a tracepoint
+# unregistered that was never registered warns in tracepoint_remove_func()).
+# Needs failslab (the debug kernels).
+proc_load_faults() {
+	fs=/sys/kernel/debug/failslab
+	if [ ! -e /proc/self/fail-nth ] || [ ! -d $fs ]; then
+		echo "# SKIP no failslab or fail-nth on this kernel"
+		return 4
+	fi
+	saved=$(cat $fs/ignore-gfp-wait)
+	echo N >$fs/ignore-gfp-wait
+	echo 0 >$fs/verbose
+	warns0=$(dmesg | grep -c 'WARNING:')
+	rc=0 n=0 loaded=0
+	while [ $n -lt 3000 ]; do
+		n=$((n + 1))
+		# The shell's own write arms it; the count goes on across exec.
+		if sh -c 'echo "$1" >/proc/self/fail-nth && exec insmod /cnxx/cnxx_proc.ko' \
+			sh $n 2>/dev/null; then
+			loaded=1
+			break
+		fi
+		if [ -e $PROC_STATS ] || proc_listed; then
+			echo "# failed load $n left cnxx_proc behind"
+			rc=1
+			break
+		fi
+	done
+	echo "$saved" >$fs/ignore-gfp-wait
+	echo "# proc: $((n - 1)) loads failed, one per allocation, before one succeeded"
+	[ $loaded -eq 1 ] || { echo "# cnxx_proc never loaded"; rc=1; }
+	warns=$(dmesg | grep -c 'WARNING:')
+	if [ "$warns" -ne "$warns0" ]; then
+		echo "# the failed loads made the kernel warn:"
+		dmesg | grep -A3 'WARNING:' | tail -n 16 | sed 's/^/# | /'
+		rc=1
+	fi
+	proc_end $rc
+}
+
+# ---------------------------------------------------------------------------
+# proc_cnctl_loss: cnctl proc stopped while 500 processes start and end
+# (1500 events and more, several times its receive buffer), then let go:
+# it must say that events were lost, from the per-CPU sequence gaps.
+proc_cnctl_loss() {
+	proc_load || return 1
+	rc=0
+	out=/tmp/cnctl-loss.out
+	err=/tmp/cnctl-loss.err
+	cnctl proc >$out 2>$err &
+	cp=$!
+	proc_wait_listeners -eq 1 || rc=1
+	kill -STOP $cp
+	i=0
+	while [ $i -lt 500 ]; do
+		/bin/true
+		i=$((i + 1))
+	done
+	kill -CONT $cp
+	# what it has queued, then a few events after the gap
+	sleep 2
+	/bin/true
+	/bin/true
+	sleep 1
+	kill -INT $cp
+	wait $cp || { echo "# cnctl proc exited with status $?"; rc=1; }
+	echo "# cnctl proc printed $(wc -l <$out) events"
+	sed 's/^/# stderr: /' $err | head -10
+	proc_expect $err "report of a gap" '^cnctl: warning: [0-9]+ process events lost before this one \(sequence gap on cpu [0-9]+\)$' || rc=1
+	proc_expect $err "total" '^cnctl: warning: [0-9]+ process events lost in all$' || rc=1
+	proc_end $rc
+}
