@@ -4,8 +4,10 @@
  * exit, commit_creds() and so on; a module has the kernel's tracepoints
  * there instead (found by name at load), and kretprobes where there is
  * none. A kprobe's entry handler may run as an NMI (int3), where nothing
- * may be sent: entry handlers only read, return handlers send. The
- * kretprobes are armed only while anybody listens.
+ * may be sent: entry handlers only read, return handlers send. Every
+ * probe is armed from load to unload: arming a kprobe patches kernel text
+ * with IPIs to every CPU, which nothing a user can repeat (a LISTEN and
+ * an IGNORE) may cause.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -15,7 +17,6 @@
 #include <linux/kprobes.h>
 #include <linux/minmax.h>
 #include <linux/moduleparam.h>
-#include <linux/mutex.h>
 #include <linux/pid.h>
 #include <linux/ptrace.h>
 #include <linux/sched.h>
@@ -23,7 +24,6 @@
 #include <linux/signal.h>
 #include <linux/string.h>
 #include <linux/tracepoint.h>
-#include <linux/workqueue.h>
 
 #include "proc.h"
 
@@ -395,7 +395,7 @@ static int cnxx_proc_detach_return(struct kretprobe_instance *ri,
 }
 
 #define CNXX_KRETPROBE(sym, entry, ret, type)				\
-	{ .kp = { .symbol_name = sym, .flags = KPROBE_FLAG_DISABLED },	\
+	{ .kp = { .symbol_name = sym },					\
 	  .entry_handler = entry, .handler = ret,			\
 	  .data_size = sizeof(type) }
 
@@ -442,42 +442,6 @@ static void cnxx_proc_missing(enum cnxx_proc_kind kind, const char *why)
 		cnxx_proc_sources[kind].missing = why;
 	if (kind == CNXX_PROC_UID)
 		cnxx_proc_missing(CNXX_PROC_GID, why);
-}
-
-static DEFINE_MUTEX(cnxx_proc_arm_lock);
-static bool cnxx_proc_armed;
-
-void cnxx_proc_probes_sync(void)
-{
-	struct cnxx_proc_kretprobe *k;
-	bool want;
-
-	mutex_lock(&cnxx_proc_arm_lock);
-	want = !cnxx_proc_nobody_listens();
-	if (want != cnxx_proc_armed) {
-		cnxx_proc_for_each(k, cnxx_proc_kretprobes) {
-			if (!k->registered)
-				continue;
-			if (want)
-				enable_kretprobe(&k->rp);
-			else
-				disable_kretprobe(&k->rp);
-		}
-		cnxx_proc_armed = want;
-	}
-	mutex_unlock(&cnxx_proc_arm_lock);
-}
-
-static void cnxx_proc_sync_work_fn(struct work_struct *work)
-{
-	cnxx_proc_probes_sync();
-}
-
-static DECLARE_WORK(cnxx_proc_sync_work, cnxx_proc_sync_work_fn);
-
-void cnxx_proc_probes_sync_later(void)
-{
-	schedule_work(&cnxx_proc_sync_work);
 }
 
 unsigned long cnxx_proc_probes_missed(void)
@@ -599,7 +563,6 @@ int cnxx_proc_probes_init(void)
 
 void cnxx_proc_probes_exit(void)
 {
-	cancel_work_sync(&cnxx_proc_sync_work);
 	cnxx_proc_kretprobes_exit();
 	cnxx_proc_tracepoints_exit();
 	memset(cnxx_proc_dumpers, 0, sizeof(cnxx_proc_dumpers));
