@@ -195,6 +195,7 @@ struct cnxx_proc_tracepoint {
 	struct tracepoint *tp;
 	enum cnxx_proc_kind kind;
 	bool required;
+	bool registered;
 };
 
 static struct cnxx_proc_tracepoint cnxx_proc_tracepoints[] = {
@@ -502,9 +503,11 @@ static void cnxx_proc_tracepoints_exit(void)
 {
 	struct cnxx_proc_tracepoint *t;
 
+	/* Only what was registered: the kernel warns about the rest. */
 	cnxx_proc_for_each(t, cnxx_proc_tracepoints) {
-		if (t->tp)
+		if (t->registered)
 			tracepoint_probe_unregister(t->tp, t->probe, NULL);
+		t->registered = false;
 		t->tp = NULL;
 	}
 	tracepoint_synchronize_unregister();
@@ -530,11 +533,12 @@ static int cnxx_proc_tracepoints_init(void)
 		err = tracepoint_probe_register(t->tp, t->probe, NULL);
 		if (err) {
 			pr_err("cannot attach to tracepoint %s: %d\n", t->name, err);
-			t->tp = NULL;
 			if (t->required)
 				goto err;
 			cnxx_proc_missing(t->kind, "tracepoint refused the probe");
+			continue;
 		}
+		t->registered = true;
 	}
 	return 0;
 err:
