@@ -13,6 +13,7 @@ steps() {
 	step proc_unload_under_load proc_unload_cycles 3
 	step proc_flood proc_flood 1000
 	step proc_cnctl_loss proc_cnctl_loss
+	step unload_notify_work unload_notify_work 5
 	step unload_self_removed unload_self_removed
 	step unload_slow_reader unload_slow_reader
 	step unload_cnxx unload_cnxx

@@ -360,3 +360,28 @@ proc_cnctl_loss() {
 	proc_expect $err "total" '^cnctl: warning: [0-9]+ process events lost in all$' || rc=1
 	proc_end $rc
 }
+
+# ---------------------------------------------------------------------------
+# unload_notify_work CYCLES: cnxx's exit against its own notification work.
+# 4000 stored requests for cn_test's two ids make its removal queue 8000
+# notifications for the work item of CPU 0 (rmmod runs there); rmmod cnxx
+# then runs on CPU 1 while that work item sends through cnxx's socket.
+# Leaves cnxx loaded.
+unload_notify_work() {
+	if grep -q '^cnxx ' /proc/modules; then
+		rmmod cnxx || return 1
+	fi
+	rc=0 i=0
+	while [ $i -lt "$1" ]; do
+		i=$((i + 1))
+		insmod /cnxx/cnxx.ko notify_max_requests=4096 notify_max_pending=65536 ||
+			{ rc=1; break; }
+		/cnxx/cnproc notify -n 4000 -i 14 -v 1110 >/dev/null || { rc=1; break; }
+		insmod /cnxx/cn_test.ko || { rc=1; break; }
+		taskset 1 rmmod cn_test || { echo "# rmmod cn_test $i failed"; rc=1; break; }
+		taskset 2 rmmod cnxx || { echo "# rmmod cnxx $i failed"; rc=1; break; }
+	done
+	echo "# cnxx: $i unloads with notifications in flight"
+	grep -q '^cnxx ' /proc/modules || insmod /cnxx/cnxx.ko || rc=1
+	return $rc
+}
