@@ -14,6 +14,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -818,6 +819,30 @@ TEST(ProcEvents, UserSpaceFilterIsTheKernels)
     ev.what = CNXX_PROC_EVENT_NONE;
     EXPECT_TRUE(cnxx_proc_wanted(CNXX_PROC_EVENT_ALL, &ev));
     EXPECT_FALSE(cnxx_proc_wanted(CNXX_PROC_EVENT_ALL & ~CNXX_PROC_EVENT_SID, &ev));
+}
+
+TEST(ProcSeq, GapsPerCpuAreLosses)
+{
+    auto s = std::make_unique<cnxx_proc_seq>();
+
+    /* the first message of a CPU only starts it */
+    EXPECT_EQ(cnxx_proc_seq_note(s.get(), 0, 100), 0u);
+    EXPECT_EQ(cnxx_proc_seq_note(s.get(), 1, 7), 0u);
+    EXPECT_EQ(cnxx_proc_seq_note(s.get(), 0, 101), 0u);
+    EXPECT_EQ(cnxx_proc_seq_note(s.get(), 0, 105), 3u);
+    EXPECT_EQ(cnxx_proc_seq_note(s.get(), 1, 9), 1u);
+    EXPECT_EQ(s->lost, 4u);
+    EXPECT_EQ(s->last_cpu, 1u);
+
+    /* the counter wraps */
+    EXPECT_EQ(cnxx_proc_seq_note(s.get(), 2, UINT32_MAX), 0u);
+    EXPECT_EQ(cnxx_proc_seq_note(s.get(), 2, 1), 1u);
+
+    /* back, or far ahead: the module was loaded again; start over */
+    EXPECT_EQ(cnxx_proc_seq_note(s.get(), 0, 3), 0u);
+    EXPECT_EQ(cnxx_proc_seq_note(s.get(), 0, 4), 0u);
+    EXPECT_EQ(cnxx_proc_seq_note(s.get(), CNXX_PROC_SEQ_CPUS, 50), 0u);
+    EXPECT_EQ(s->lost, 5u);
 }
 
 TEST(ErrName, MapsCommonErrnos)
