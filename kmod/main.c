@@ -180,7 +180,8 @@ static int cnxx_socket_init(void)
 /*
  * Each step is undone by the steps before it in reverse. The socket's
  * input calls into the core, so the core exists before the socket and goes
- * after it; the proc files read both.
+ * after it; the proc files read both. Nothing can have queued a
+ * notification yet: no module can register a callback before init ends.
  */
 static int __init cnxx_init(void)
 {
@@ -213,16 +214,17 @@ err_core:
 
 /*
  * Every user socket of cnxx's unit holds a reference on this module, and
- * modules with callbacks depend on it, so no input arrives once exit runs
- * and nobody listens to notifications: the socket goes before the core, as
- * on the init error path.
+ * modules with callbacks depend on it, so no input arrives once exit runs.
+ * The core goes before the socket: its notification work, queued by the
+ * last cn_del_callback() and perhaps still running, sends through the
+ * socket, and destroying the core stops it.
  */
 static void __exit cnxx_exit(void)
 {
 	cnxx_selftest_exit();
 	cnxx_proc_exit();
-	cnxx_netlink_exit();
 	cnxx_core_exit();
+	cnxx_netlink_exit();
 }
 
 module_init(cnxx_init);

@@ -42,9 +42,7 @@ static void cnxx_netlink_ack(void *ctx, struct sk_buff *rx,
 static int cnxx_netlink_notify(void *ctx, const struct cn_msg *msg,
 			       size_t size, u32 group)
 {
-	/* Released first on unload and on a failed load: nobody listens. */
-	if (!cnxx_nls)
-		return -ESRCH;
+	/* The core's work is stopped before the socket goes (cnxx_exit()). */
 	return cnxx_netlink_xmit(msg, size - sizeof(*msg), 0, group,
 				 GFP_KERNEL, NULL, NULL);
 }

@@ -209,8 +209,6 @@ static void cnxx_proc_release(struct sock *sk, unsigned long *groups)
 	if (ps)
 		cnxx_proc_forget(ps);
 	spin_unlock(&cnxx_proc_socks_lock);
-	if (ps)
-		cnxx_proc_probes_sync_later();
 }
 
 static struct cnxx_release_hook cnxx_proc_hook = {
@@ -252,8 +250,6 @@ static void cnxx_proc_control(struct cn_msg *msg,
 		err = cnxx_proc_apply(&req, NULL, &delta);
 #endif
 	cnxx_proc_count(delta);
-	if (delta)
-		cnxx_proc_probes_sync();
 	cnxx_proc_ack(err, msg);
 }
 

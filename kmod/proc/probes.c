@@ -4,15 +4,19 @@
  * exit, commit_creds() and so on; a module has the kernel's tracepoints
  * there instead (found by name at load), and kretprobes where there is
  * none. A kprobe's entry handler may run as an NMI (int3), where nothing
- * may be sent: entry handlers only read, return handlers send. The
- * kretprobes are armed only while anybody listens.
+ * may be sent: entry handlers only read, return handlers send. Every
+ * probe is armed from load to unload: arming a kprobe patches kernel text
+ * with IPIs to every CPU, which nothing a user can repeat (a LISTEN and
+ * an IGNORE) may cause.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <uapi/linux/cn_proc.h>
 #include <linux/cred.h>
+#include <linux/cpumask.h>
 #include <linux/kprobes.h>
-#include <linux/mutex.h>
+#include <linux/minmax.h>
+#include <linux/moduleparam.h>
 #include <linux/pid.h>
 #include <linux/ptrace.h>
 #include <linux/sched.h>
@@ -20,7 +24,6 @@
 #include <linux/signal.h>
 #include <linux/string.h>
 #include <linux/tracepoint.h>
-#include <linux/workqueue.h>
 
 #include "proc.h"
 
@@ -192,6 +195,7 @@ struct cnxx_proc_tracepoint {
 	struct tracepoint *tp;
 	enum cnxx_proc_kind kind;
 	bool required;
+	bool registered;
 };
 
 static struct cnxx_proc_tracepoint cnxx_proc_tracepoints[] = {
@@ -242,6 +246,8 @@ static int cnxx_proc_creds_entry(struct kretprobe_instance *ri,
 			 !gid_eq(new->egid, old->egid) ||
 			 !gid_eq(new->sgid, old->sgid) ||
 			 !gid_eq(new->fsgid, old->fsgid);
+	if (!c->uid_changed && !c->gid_changed)
+		return 1;
 	c->uid = from_kuid_munged(&init_user_ns, new->uid);
 	c->euid = from_kuid_munged(&init_user_ns, new->euid);
 	c->gid = from_kgid_munged(&init_user_ns, new->gid);
@@ -301,9 +307,10 @@ static int cnxx_proc_comm_entry(struct kretprobe_instance *ri,
 	struct task_struct *tsk = (void *)regs_get_kernel_argument(regs, 0);
 	bool exec = regs_get_kernel_argument(regs, 2);
 
-	*(struct task_struct **)ri->data =
-		!exec && !(tsk->flags & CNXX_PF_WORKERS) &&
-		same_thread_group(current, tsk) ? tsk : NULL;
+	if (exec || (tsk->flags & CNXX_PF_WORKERS) ||
+	    !same_thread_group(current, tsk))
+		return 1;
+	*(struct task_struct **)ri->data = tsk;
 	return 0;
 }
 
@@ -314,7 +321,7 @@ static int cnxx_proc_comm_return(struct kretprobe_instance *ri,
 	struct cnxx_proc_facts f = { .what = PROC_EVENT_COMM };
 
 	/* The caller holds @tsk until the rename returns. */
-	if (cnxx_proc_nobody_listens() || !tsk)
+	if (cnxx_proc_nobody_listens())
 		return 0;
 	cnxx_proc_task_ids(&f, tsk);
 	get_task_comm(f.comm, tsk);
@@ -322,43 +329,43 @@ static int cnxx_proc_comm_return(struct kretprobe_instance *ri,
 	return 0;
 }
 
-/* ptrace(PTRACE_ATTACH or PTRACE_SEIZE, pid): an event when it succeeds. */
-struct cnxx_proc_ptrace_call {
-	long request;
-	pid_t pid;
-};
-
+/*
+ * __ptrace_link(child, new_parent, cred): an attach or seize has passed
+ * every check and cannot fail any more. The tracer calls it itself
+ * (new_parent is current) from every system call that attaches, native
+ * or compat, on every architecture. PTRACE_TRACEME (child is current) and
+ * a tracer inherited at fork (new_parent is current's tracer) call it
+ * too; cn_proc.c reports neither. It runs under tasklist_lock and never
+ * sleeps, so a call holds its kretprobe instance only for a moment; a
+ * probe on the system call would hold it while the attach waits for the
+ * tracee's cred_guard_mutex, which a task stuck in execve() keeps for as
+ * long as its tracer wants.
+ */
 static int cnxx_proc_attach_entry(struct kretprobe_instance *ri,
 				  struct pt_regs *regs)
 {
-	/* The syscall wrapper's one argument: the user's registers. */
-	const struct pt_regs *user = (void *)regs_get_kernel_argument(regs, 0);
-	struct cnxx_proc_ptrace_call *call = (void *)ri->data;
+	struct task_struct *child = (void *)regs_get_kernel_argument(regs, 0);
+	struct task_struct *tracer = (void *)regs_get_kernel_argument(regs, 1);
 
-	call->request = user->di;
-	call->pid = user->si;
+	if (tracer != current || child == current)
+		return 1;
+	*(struct task_struct **)ri->data = child;
 	return 0;
 }
 
 static int cnxx_proc_attach_return(struct kretprobe_instance *ri,
 				   struct pt_regs *regs)
 {
-	const struct cnxx_proc_ptrace_call *call = (void *)ri->data;
+	struct task_struct *child = *(struct task_struct **)ri->data;
 	struct cnxx_proc_facts f = { .what = PROC_EVENT_PTRACE };
-	struct task_struct *tracee;
 
-	if (cnxx_proc_nobody_listens() || regs_return_value(regs) != 0 ||
-	    (call->request != PTRACE_ATTACH && call->request != PTRACE_SEIZE))
+	/* The caller holds @child and tasklist_lock until it returns. */
+	if (cnxx_proc_nobody_listens())
 		return 0;
+	cnxx_proc_task_ids(&f, child);
 	f.peer_pid = current->pid;
 	f.peer_tgid = current->tgid;
-	rcu_read_lock();
-	tracee = pid_task(find_vpid(call->pid), PIDTYPE_PID);
-	if (tracee)
-		cnxx_proc_task_ids(&f, tracee);
-	rcu_read_unlock();
-	if (tracee)
-		cnxx_proc_emit(CNXX_PROC_PTRACE, &f);
+	cnxx_proc_emit(CNXX_PROC_PTRACE, &f);
 	return 0;
 }
 
@@ -368,8 +375,9 @@ static int cnxx_proc_detach_entry(struct kretprobe_instance *ri,
 {
 	struct task_struct *child = (void *)regs_get_kernel_argument(regs, 0);
 
-	*(struct task_struct **)ri->data =
-		regs_get_kernel_argument(regs, 1) == PTRACE_DETACH ? child : NULL;
+	if (regs_get_kernel_argument(regs, 1) != PTRACE_DETACH)
+		return 1;
+	*(struct task_struct **)ri->data = child;
 	return 0;
 }
 
@@ -380,7 +388,7 @@ static int cnxx_proc_detach_return(struct kretprobe_instance *ri,
 	struct cnxx_proc_facts f = { .what = PROC_EVENT_PTRACE };
 
 	/* sys_ptrace() holds @child until it returns. */
-	if (cnxx_proc_nobody_listens() || cnxx_proc_failed(regs) || !child)
+	if (cnxx_proc_nobody_listens() || cnxx_proc_failed(regs))
 		return 0;
 	cnxx_proc_task_ids(&f, child);
 	cnxx_proc_emit(CNXX_PROC_PTRACE, &f);
@@ -388,9 +396,9 @@ static int cnxx_proc_detach_return(struct kretprobe_instance *ri,
 }
 
 #define CNXX_KRETPROBE(sym, entry, ret, type)				\
-	{ .kp = { .symbol_name = sym, .flags = KPROBE_FLAG_DISABLED },	\
+	{ .kp = { .symbol_name = sym },					\
 	  .entry_handler = entry, .handler = ret,			\
-	  .data_size = sizeof(type), .maxactive = 64 }
+	  .data_size = sizeof(type) }
 
 struct cnxx_proc_kretprobe {
 	struct kretprobe rp;
@@ -407,11 +415,9 @@ static struct cnxx_proc_kretprobe cnxx_proc_kretprobes[] = {
 	{ CNXX_KRETPROBE("__set_task_comm", cnxx_proc_comm_entry,
 			 cnxx_proc_comm_return, void *),
 	  CNXX_PROC_COMM },
-#ifdef CONFIG_X86_64
-	{ CNXX_KRETPROBE("__x64_sys_ptrace", cnxx_proc_attach_entry,
-			 cnxx_proc_attach_return, struct cnxx_proc_ptrace_call),
+	{ CNXX_KRETPROBE("__ptrace_link", cnxx_proc_attach_entry,
+			 cnxx_proc_attach_return, void *),
 	  CNXX_PROC_PTRACE },
-#endif
 	{ CNXX_KRETPROBE("ptrace_request", cnxx_proc_detach_entry,
 			 cnxx_proc_detach_return, void *),
 	  CNXX_PROC_PTRACE },
@@ -427,7 +433,7 @@ struct cnxx_proc_source cnxx_proc_sources[CNXX_PROC_KINDS] = {
 	[CNXX_PROC_UID] = { "uid", "kretprobe:commit_creds" },
 	[CNXX_PROC_GID] = { "gid", "kretprobe:commit_creds" },
 	[CNXX_PROC_SID] = { "sid", "kretprobe:ksys_setsid" },
-	[CNXX_PROC_PTRACE] = { "ptrace", "kretprobe:__x64_sys_ptrace,ptrace_request" },
+	[CNXX_PROC_PTRACE] = { "ptrace", "kretprobe:__ptrace_link,ptrace_request" },
 	[CNXX_PROC_COREDUMP] = { "coredump", "tracepoint:signal_deliver" },
 };
 
@@ -437,42 +443,6 @@ static void cnxx_proc_missing(enum cnxx_proc_kind kind, const char *why)
 		cnxx_proc_sources[kind].missing = why;
 	if (kind == CNXX_PROC_UID)
 		cnxx_proc_missing(CNXX_PROC_GID, why);
-}
-
-static DEFINE_MUTEX(cnxx_proc_arm_lock);
-static bool cnxx_proc_armed;
-
-void cnxx_proc_probes_sync(void)
-{
-	struct cnxx_proc_kretprobe *k;
-	bool want;
-
-	mutex_lock(&cnxx_proc_arm_lock);
-	want = !cnxx_proc_nobody_listens();
-	if (want != cnxx_proc_armed) {
-		cnxx_proc_for_each(k, cnxx_proc_kretprobes) {
-			if (!k->registered)
-				continue;
-			if (want)
-				enable_kretprobe(&k->rp);
-			else
-				disable_kretprobe(&k->rp);
-		}
-		cnxx_proc_armed = want;
-	}
-	mutex_unlock(&cnxx_proc_arm_lock);
-}
-
-static void cnxx_proc_sync_work_fn(struct work_struct *work)
-{
-	cnxx_proc_probes_sync();
-}
-
-static DECLARE_WORK(cnxx_proc_sync_work, cnxx_proc_sync_work_fn);
-
-void cnxx_proc_probes_sync_later(void)
-{
-	schedule_work(&cnxx_proc_sync_work);
 }
 
 unsigned long cnxx_proc_probes_missed(void)
@@ -486,19 +456,27 @@ unsigned long cnxx_proc_probes_missed(void)
 	return missed;
 }
 
+/*
+ * Instances per kretprobe: calls of one probed function in flight at once.
+ * Only reported calls take one, and none of those sleeps for long.
+ */
+static unsigned int kretprobe_instances;
+module_param(kretprobe_instances, uint, 0444);
+MODULE_PARM_DESC(kretprobe_instances,
+		 "Calls of one probed function followed at once (default: 64, or 2 per possible CPU if more)");
+
 static void cnxx_proc_kretprobes_init(void)
 {
 	struct cnxx_proc_kretprobe *k;
 	int err;
 
-	if (!IS_ENABLED(CONFIG_X86_64))
-		cnxx_proc_missing(CNXX_PROC_PTRACE,
-				  "attach is probed on x86-64 only");
 	cnxx_proc_for_each(k, cnxx_proc_kretprobes) {
 		if (!IS_ENABLED(CONFIG_KRETPROBES)) {
 			cnxx_proc_missing(k->kind, "needs CONFIG_KRETPROBES");
 			continue;
 		}
+		k->rp.maxactive = kretprobe_instances ?:
+			max_t(int, 64, 2 * num_possible_cpus());
 		err = register_kretprobe(&k->rp);
 		if (err) {
 			pr_warn("no kretprobe on %s (%d)\n",
@@ -525,9 +503,11 @@ static void cnxx_proc_tracepoints_exit(void)
 {
 	struct cnxx_proc_tracepoint *t;
 
+	/* Only what was registered: the kernel warns about the rest. */
 	cnxx_proc_for_each(t, cnxx_proc_tracepoints) {
-		if (t->tp)
+		if (t->registered)
 			tracepoint_probe_unregister(t->tp, t->probe, NULL);
+		t->registered = false;
 		t->tp = NULL;
 	}
 	tracepoint_synchronize_unregister();
@@ -553,11 +533,12 @@ static int cnxx_proc_tracepoints_init(void)
 		err = tracepoint_probe_register(t->tp, t->probe, NULL);
 		if (err) {
 			pr_err("cannot attach to tracepoint %s: %d\n", t->name, err);
-			t->tp = NULL;
 			if (t->required)
 				goto err;
 			cnxx_proc_missing(t->kind, "tracepoint refused the probe");
+			continue;
 		}
+		t->registered = true;
 	}
 	return 0;
 err:
@@ -586,7 +567,6 @@ int cnxx_proc_probes_init(void)
 
 void cnxx_proc_probes_exit(void)
 {
-	cancel_work_sync(&cnxx_proc_sync_work);
 	cnxx_proc_kretprobes_exit();
 	cnxx_proc_tracepoints_exit();
 	memset(cnxx_proc_dumpers, 0, sizeof(cnxx_proc_dumpers));

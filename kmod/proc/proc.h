@@ -15,7 +15,6 @@
 /* Sockets listening; no event is built while it is 0. */
 extern atomic_t cnxx_proc_listeners;
 
-
 /* One event kind: which hook gives it, and how many were sent. */
 struct cnxx_proc_source {
 	const char *event;	/* "fork", ... */
@@ -41,10 +40,6 @@ void cnxx_proc_emit(enum cnxx_proc_kind kind, struct cnxx_proc_facts *facts);
  */
 int cnxx_proc_probes_init(void);
 void cnxx_proc_probes_exit(void);
-/* Arms the kprobes while anybody listens, disarms them after. May sleep. */
-void cnxx_proc_probes_sync(void);
-/* The same from a context that cannot sleep, a little later. */
-void cnxx_proc_probes_sync_later(void);
 /* Events possibly lost: kretprobe instances or coredump slots ran out. */
 unsigned long cnxx_proc_probes_missed(void);
 

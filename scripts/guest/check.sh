@@ -14,6 +14,8 @@ steps() {
 	step proc_selftest proc_selftest
 	step proc_unload_under_load proc_unload_cycles 3
 	step proc_flood proc_flood 1000
+	step proc_cnctl_loss proc_cnctl_loss
+	step unload_notify_work unload_notify_work 5
 	step unload_self_removed unload_self_removed
 	step unload_slow_reader unload_slow_reader
 	if [ "$cnxx_mode" = beside ]; then

@@ -300,3 +300,93 @@ proc_flood() {
 	proc_unload || rc=1
 	return $rc
 }
+
+# ---------------------------------------------------------------------------
+# proc_load_faults: cnxx_proc loaded with its n-th allocation failing
+# (fail-nth), for every n of the load. Every failed load must leave
+# nothing behind and make the kernel warn about nothing (a tracepoint
+# unregistered that was never registered warns in tracepoint_remove_func()).
+# Needs failslab (the debug kernels).
+proc_load_faults() {
+	fs=/sys/kernel/debug/failslab
+	if [ ! -e /proc/self/fail-nth ] || [ ! -d $fs ]; then
+		echo "# SKIP no failslab or fail-nth on this kernel"
+		return 4
+	fi
+	saved=$(cat $fs/ignore-gfp-wait)
+	echo N >$fs/ignore-gfp-wait
+	echo 0 >$fs/verbose
+	warns0=$(dmesg | grep -c 'WARNING:')
+	rc=0
+	/cnxx/cnproc loadfaults /cnxx/cnxx_proc.ko || rc=1
+	echo "$saved" >$fs/ignore-gfp-wait
+	if [ -e $PROC_STATS ] || proc_listed; then
+		echo "# the failed loads left cnxx_proc behind"
+		rc=1
+	fi
+	warns=$(dmesg | grep -c 'WARNING:')
+	if [ "$warns" -ne "$warns0" ]; then
+		echo "# the failed loads made the kernel warn:"
+		dmesg | grep -A3 'WARNING:' | tail -n 16 | sed 's/^/# | /'
+		rc=1
+	fi
+	proc_end $rc
+}
+
+# ---------------------------------------------------------------------------
+# proc_cnctl_loss: cnctl proc stopped while 500 processes start and end
+# (1500 events and more, several times its receive buffer), then let go:
+# it must say that events were lost, from the per-CPU sequence gaps.
+proc_cnctl_loss() {
+	proc_load || return 1
+	rc=0
+	out=/tmp/cnctl-loss.out
+	err=/tmp/cnctl-loss.err
+	cnctl proc >$out 2>$err &
+	cp=$!
+	proc_wait_listeners -eq 1 || rc=1
+	kill -STOP $cp
+	i=0
+	while [ $i -lt 500 ]; do
+		/bin/true
+		i=$((i + 1))
+	done
+	kill -CONT $cp
+	# what it has queued, then a few events after the gap
+	sleep 2
+	/bin/true
+	/bin/true
+	sleep 1
+	kill -INT $cp
+	wait $cp || { echo "# cnctl proc exited with status $?"; rc=1; }
+	echo "# cnctl proc printed $(wc -l <$out) events"
+	sed 's/^/# stderr: /' $err | head -10
+	proc_expect $err "report of a gap" '^cnctl: warning: [0-9]+ process events lost before this one \(sequence gap on cpu [0-9]+\)$' || rc=1
+	proc_expect $err "total" '^cnctl: warning: [0-9]+ process events lost in all$' || rc=1
+	proc_end $rc
+}
+
+# ---------------------------------------------------------------------------
+# unload_notify_work CYCLES: cnxx's exit against its own notification work.
+# 4000 stored requests for cn_test's two ids make its removal queue 8000
+# notifications for the work item of CPU 0 (rmmod runs there); rmmod cnxx
+# then runs on CPU 1 while that work item sends through cnxx's socket.
+# Leaves cnxx loaded.
+unload_notify_work() {
+	if grep -q '^cnxx ' /proc/modules; then
+		rmmod cnxx || return 1
+	fi
+	rc=0 i=0
+	while [ $i -lt "$1" ]; do
+		i=$((i + 1))
+		insmod /cnxx/cnxx.ko notify_max_requests=4096 notify_max_pending=65536 ||
+			{ rc=1; break; }
+		/cnxx/cnproc notify -n 4000 -i 14 -v 1110 >/dev/null || { rc=1; break; }
+		insmod /cnxx/cn_test.ko || { rc=1; break; }
+		taskset 1 rmmod cn_test || { echo "# rmmod cn_test $i failed"; rc=1; break; }
+		taskset 2 rmmod cnxx || { echo "# rmmod cnxx $i failed"; rc=1; break; }
+	done
+	echo "# cnxx: $i unloads with notifications in flight"
+	grep -q '^cnxx ' /proc/modules || insmod /cnxx/cnxx.ko || rc=1
+	return $rc
+}

@@ -19,6 +19,7 @@ steps() {
 	step fuzz rel_fuzz "$(cmdline_param fuzz_count 10000)"
 	step proc_selftest proc_selftest
 	step proc_unload_under_load proc_unload_cycles "$(cmdline_param proc_cycles 3)"
+	step unload_notify_work unload_notify_work "$(cmdline_param unload_notify_cycles 20)"
 	step unload_self_removed unload_self_removed
 	step unload_slow_reader unload_slow_reader
 	step unload_cnxx unload_cnxx

@@ -16,6 +16,7 @@
 #include <unistd.h>
 #include <cstdio>
 #include <cstring>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -875,6 +876,29 @@ TEST(Unit, WithoutCnxxIsTheConnectorsUnit)
     EXPECT_EQ(cnxx_unit(), NETLINK_CONNECTOR);
     if (old)
         setenv(CNXX_UNIT_ENV, saved.c_str(), 1);
+
+TEST(ProcSeq, GapsPerCpuAreLosses)
+{
+    auto s = std::make_unique<cnxx_proc_seq>();
+
+    /* the first message of a CPU only starts it */
+    EXPECT_EQ(cnxx_proc_seq_note(s.get(), 0, 100), 0u);
+    EXPECT_EQ(cnxx_proc_seq_note(s.get(), 1, 7), 0u);
+    EXPECT_EQ(cnxx_proc_seq_note(s.get(), 0, 101), 0u);
+    EXPECT_EQ(cnxx_proc_seq_note(s.get(), 0, 105), 3u);
+    EXPECT_EQ(cnxx_proc_seq_note(s.get(), 1, 9), 1u);
+    EXPECT_EQ(s->lost, 4u);
+    EXPECT_EQ(s->last_cpu, 1u);
+
+    /* the counter wraps */
+    EXPECT_EQ(cnxx_proc_seq_note(s.get(), 2, UINT32_MAX), 0u);
+    EXPECT_EQ(cnxx_proc_seq_note(s.get(), 2, 1), 1u);
+
+    /* back, or far ahead: the module was loaded again; start over */
+    EXPECT_EQ(cnxx_proc_seq_note(s.get(), 0, 3), 0u);
+    EXPECT_EQ(cnxx_proc_seq_note(s.get(), 0, 4), 0u);
+    EXPECT_EQ(cnxx_proc_seq_note(s.get(), CNXX_PROC_SEQ_CPUS, 50), 0u);
+    EXPECT_EQ(s->lost, 5u);
 }
 
 TEST(ErrName, MapsCommonErrnos)

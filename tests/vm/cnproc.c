@@ -19,13 +19,26 @@
  *       give (6.1: one count for all, IGNORE stops at 0, a close changes
  *       nothing; 6.6+: a count of the sockets listening). At the end all
  *       sockets close: on 6.6+ the count is back where it started.
+ *   cnproc loadfaults MODULE.ko
+ *       Loads the module with its n-th allocation failing (fail-nth), for
+ *       n = 1, 2, ... until a load makes fewer than n allocations; unloads
+ *       it after each load that succeeds despite the failure. Prints how
+ *       many allocations the load makes.
+ *   cnproc notify [-n REQUESTS] [-i IDX] [-v VAL]
+ *       Stores REQUESTS registration-notification requests (default 64),
+ *       all for {IDX, VAL} and {IDX, VAL + 1} (default {CN_IDX_PROC,
+ *       CN_VAL_PROC}) to group 5 with different ranges, and closes: each
+ *       change of those ids queues as many notifications, for a work item
+ *       that runs for a while.
  *
  * Figures are KTAP diagnostics ("# proc: ..."); exit status 0 on success.
  */
 #define _GNU_SOURCE
+#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
+#include <sys/syscall.h>
 #include <sys/utsname.h>
 
 #include <cnxx/cnxx_proc.h>
@@ -33,6 +46,8 @@
 #include "cnxx_stressutil.h"
 
 #define PROC_STATS "/proc/net/cnxx_proc"
+
+static const char *modpath;
 #define PROC_GROUP CN_IDX_PROC
 
 /* The kernel's dialect: 6.6 added proc_input and per-socket state. */
@@ -446,15 +461,88 @@ static int run_flood(int sockets, int ops, int threads, uint64_t seed)
 	return failures != 0;
 }
 
+static int load_with_nth(int nth_fd, int mod_fd, int n)
+{
+	char buf[16];
+	int len = snprintf(buf, sizeof(buf), "%d", n), err;
+
+	if (pwrite(nth_fd, buf, len, 0) != len) {
+		fail("loadfaults: writing fail-nth: %s", strerror(errno));
+		return -1;
+	}
+	err = syscall(SYS_finit_module, mod_fd, "", 0) ? errno : 0;
+	len = pread(nth_fd, buf, sizeof(buf) - 1, 0);
+	buf[len > 0 ? len : 0] = 0;
+	if (!err) {
+		const char *name = strrchr(modpath, '/');
+		char mod[64];
+
+		snprintf(mod, sizeof(mod), "%s", name ? name + 1 : modpath);
+		*strchrnul(mod, '.') = 0;
+		if (syscall(SYS_delete_module, mod, O_NONBLOCK))
+			fail("loadfaults: unloading %s: %s", mod, strerror(errno));
+	}
+	/* fail-nth still counting down: this load made fewer allocations */
+	return atoi(buf) ? 1 : 0;
+}
+
+static int run_loadfaults(const char *path)
+{
+	int nth_fd = open("/proc/thread-self/fail-nth", O_RDWR | O_CLOEXEC);
+	int mod_fd = open(path, O_RDONLY | O_CLOEXEC), n, r = 0;
+
+	modpath = path;
+	if (nth_fd < 0 || mod_fd < 0) {
+		fail("loadfaults: %s: %s", nth_fd < 0 ? "fail-nth" : path,
+		     strerror(errno));
+		return 1;
+	}
+	for (n = 1; n < 100000 && !r; n++)
+		r = load_with_nth(nth_fd, mod_fd, n);
+	out("# loadfaults: the load makes %d allocations, each failed once\n",
+	    n - 2);
+	close(nth_fd);
+	close(mod_fd);
+	return r < 0 ? 1 : 0;
+}
+
+static int run_notify(int requests, uint32_t idx_first, uint32_t val_first)
+{
+	struct cnxx_range idx = { idx_first, 1 };
+	struct cnxx_sock *sock;
+	int i, err, ack_err = 0;
+
+	err = cnxx_open(&sock);
+	if (err) {
+		fail("notify: no socket: %s", strerror(-err));
+		return 1;
+	}
+	for (i = 0; i < requests; i++) {
+		struct cnxx_range val = { val_first, (uint32_t)i + 2 };
+
+		err = cnxx_notify_add(sock, &idx, 1, &val, 1, 5, 2000, &ack_err);
+		if (err || ack_err) {
+			fail("notify: request %d: %s", i,
+			     strerror(-(err ? err : ack_err)));
+			break;
+		}
+	}
+	cnxx_close(sock);
+	out("# notify: %d requests for %u:%u stored\n", i, idx_first,
+	    val_first);
+	return i == requests ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
 	int sockets = -1, ops = 5000, threads = 1, opt;
+	uint32_t idx = CN_IDX_PROC, val = CN_VAL_PROC;
 	uint64_t seed = (uint64_t)time(NULL);
 	const char *mode = argc > 1 ? argv[1] : "";
 
 	per_socket = kernel_per_socket();
 	optind = 2;
-	while ((opt = getopt(argc, argv, "n:o:j:s:")) != -1) {
+	while ((opt = getopt(argc, argv, "n:o:j:s:i:v:")) != -1) {
 		switch (opt) {
 		case 'n':
 			sockets = atoi(optarg);
@@ -468,15 +556,27 @@ int main(int argc, char **argv)
 		case 's':
 			seed = strtoull(optarg, NULL, 0);
 			break;
+		case 'i':
+			idx = strtoul(optarg, NULL, 0);
+			break;
+		case 'v':
+			val = strtoul(optarg, NULL, 0);
+			break;
 		default:
 			return 2;
 		}
 	}
 	if (!strcmp(mode, "listen"))
 		return run_listen(sockets > 0 ? sockets : 3);
+	if (!strcmp(mode, "loadfaults") && argc > 2)
+		return run_loadfaults(argv[2]);
+	if (!strcmp(mode, "notify"))
+		return run_notify(sockets > 0 ? sockets : 64, idx, val);
 	if (!strcmp(mode, "flood") && threads > 0)
 		return run_flood(sockets > 0 ? sockets : 200, ops, threads, seed);
 	fprintf(stderr, "usage: cnproc listen [-n SOCKETS]\n"
-		"       cnproc flood [-n SOCKETS] [-o OPS] [-j THREADS] [-s SEED]\n");
+		"       cnproc flood [-n SOCKETS] [-o OPS] [-j THREADS] [-s SEED]\n"
+		"       cnproc notify [-n REQUESTS] [-i IDX] [-v VAL]\n"
+		"       cnproc loadfaults MODULE.ko\n");
 	return 2;
 }

@@ -144,6 +144,8 @@ static const struct test tests[] = {
 	  "setsid: the group leader's event; none when it fails" },
 	{ "proc_ptrace", G_PROC, t_proc_ptrace,
 	  "attach and seize: the tracer; detach: 0; none for TRACEME" },
+	{ "proc_ptrace_waiting", G_PROC, t_proc_ptrace_waiting,
+	  "64 attaches waiting on an exec: an attach elsewhere is reported" },
 	{ "proc_coredump", G_PROC, t_proc_coredump,
 	  "coredump before exit for SIGSEGV; none for SIGTERM" },
 	{ "proc_acks", G_PROC, t_proc_acks,
@@ -158,6 +160,8 @@ static const struct test tests[] = {
 	  "the listener count: per socket (6.6+) or per request (6.1)" },
 	{ "proc_quiet", G_PROC, t_proc_quiet,
 	  "nobody listening: nothing is sent" },
+	{ "proc_toggle", G_PROC, t_proc_toggle,
+	  "LISTEN+IGNORE loop: no text patching (CAL/TLB IPIs)" },
 };
 
 #define NTESTS ((int)(ARRAY_SIZE(tests)))

@@ -197,6 +197,7 @@ void t_proc_comm(void);
 void t_proc_ids(void);
 void t_proc_sid(void);
 void t_proc_ptrace(void);
+void t_proc_ptrace_waiting(void);
 void t_proc_coredump(void);
 void t_proc_acks(void);
 void t_proc_unpriv_eperm(void);
@@ -204,5 +205,6 @@ void t_proc_unpriv_listen(void);
 void t_proc_filter(void);
 void t_proc_listeners(void);
 void t_proc_quiet(void);
+void t_proc_toggle(void);
 
 #endif /* VMTEST_H */

@@ -386,3 +386,101 @@ out:
 	pe_close(&s);
 	free(log);
 }
+
+/*
+ * A process whose exec waits in de_thread() for a zombie thread that only
+ * its tracer (the test) can reap; the exec holds its cred_guard_mutex all
+ * the while, so every PTRACE_ATTACH to it waits too, as in the kernel's
+ * tools/testing/selftests/ptrace/vmaccess.c, TEST(attach).
+ */
+static void *thr_traceme(void *arg)
+{
+	int wr = *(int *)arg, tid = gettid_();
+
+	report(wr, &tid, 1);
+	ptrace(PTRACE_TRACEME, 0, 0, 0);
+	return NULL;
+}
+
+static void kid_stuck_exec(int wr, void *arg __maybe_unused)
+{
+	run_thread(thr_traceme, &wr);
+	execl("/bin/busybox", "true", (char *)NULL);
+	FAIL("exec /bin/busybox: %s", strerror(errno));
+}
+
+static void kid_attach_waits(int wr __maybe_unused, void *arg)
+{
+	alarm(0);
+	ptrace(PTRACE_ATTACH, *(pid_t *)arg, 0, 0);
+}
+
+#define WAITING_ATTACHES 64
+
+/*
+ * 64 attaches that wait indefinitely must not take every slot the attach
+ * event needs: an attach elsewhere is still reported, and nothing counts
+ * as missed.
+ */
+void t_proc_ptrace_waiting(void)
+{
+	struct kid *waiting = calloc(WAITING_ATTACHES, sizeof(*waiting));
+	struct pe_log *log = calloc(1, sizeof(*log));
+	struct kid stuck = NO_KID, tracee = NO_KID, tracer = NO_KID;
+	struct cnxx_proc_status st0, st1;
+	struct pe_sock s = { .fd = -1 };
+	struct proc_event e;
+	int i, n = 0, tid, zombie = -1, status;
+
+	if (!waiting || !log || pe_listen(&s, "listener") ||
+	    kid_start(&stuck, kid_stuck_exec, NULL) ||
+	    kid_read(&stuck, &zombie, 1))
+		goto out;
+	usleep(300 * 1000);	/* the thread exits; the exec begins */
+	for (n = 0; n < WAITING_ATTACHES; n++)
+		if (kid_start(&waiting[n], kid_attach_waits, &stuck.pid))
+			break;
+	usleep(500 * 1000);
+	for (i = 0; i < n; i++)
+		if (waitpid(waiting[i].pid, &status, WNOHANG) == waiting[i].pid) {
+			/* A kernel whose exec lets attaches fail at once. */
+			waiting[i].reaped = 1;
+			printf("# attach %d returned: this kernel's exec does not hold it\n",
+			       i);
+			break;
+		}
+	if (pe_read_status(&st0) ||
+	    kid_start(&tracee, kid_pause, NULL) ||
+	    kid_start(&tracer, kid_tracer, &tracee.pid) ||
+	    kid_read(&tracer, &tid, 1))
+		goto out;
+	if (kid_wait(&tracer) != 0)
+		FAIL("tracer failed");
+	pe_collect1(&s, log, tracer.pid);
+	e = ev_pair(PROC_EVENT_PTRACE, tracee.pid, tracee.pid, tid, tracer.pid);
+	pe_expect_nth(log, &e, 0, "attach while 64 attaches wait");
+	e = ev_pair(PROC_EVENT_PTRACE, tracee.pid, tracee.pid, 0, 0);
+	pe_expect_nth(log, &e, 1, "detach while 64 attaches wait");
+	if (!pe_read_status(&st1) && st1.probe_misses != st0.probe_misses)
+		FAIL("probe_misses went from %llu to %llu",
+		     (unsigned long long)st0.probe_misses,
+		     (unsigned long long)st1.probe_misses);
+out:
+	for (i = 0; i < n; i++)
+		if (waiting[i].pid > 0 && !waiting[i].reaped)
+			kill(waiting[i].pid, SIGKILL);
+	for (i = 0; i < n; i++)
+		kid_wait(&waiting[i]);
+	/* Reaping the traced zombie thread lets the exec go on. */
+	if (zombie > 0 && waitpid(zombie, &status, __WALL) != zombie)
+		FAIL("reaping thread %d: %s", zombie, strerror(errno));
+	if (tracee.pid > 0)
+		kill(tracee.pid, SIGKILL);
+	kid_wait(&tracer);
+	kid_wait(&tracee);
+	if (stuck.pid > 0 && kid_wait(&stuck) != 0)
+		FAIL("the exec after the zombie thread failed");
+	pe_close(&s);
+	free(log);
+	free(waiting);
+}

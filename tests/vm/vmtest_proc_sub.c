@@ -10,10 +10,12 @@
 #include "vmtest_proc.h"
 
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 /* Each kind of event has its hook on this kernel. */
@@ -433,4 +435,123 @@ void t_proc_quiet(void)
 			     (unsigned long long)st1.sources[i].sent);
 out:
 	close_fd(&joined.fd);
+}
+
+/* Function-call and TLB-shootdown IPIs so far, all CPUs: CAL + TLB lines. */
+static long long ipis(void)
+{
+	FILE *f = fopen("/proc/interrupts", "r");
+	char line[1024], name[16];
+	long long sum = 0, v;
+	int off, n;
+
+	if (!f) {
+		FAIL("/proc/interrupts: %s", strerror(errno));
+		return -1;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, " %15[^:]:%n", name, &off) != 1 ||
+		    (strcmp(name, "CAL") && strcmp(name, "TLB")))
+			continue;
+		for (char *p = line + off; sscanf(p, "%lld%n", &v, &n) == 1; p += n)
+			sum += v;
+	}
+	fclose(f);
+	return sum;
+}
+
+static double now_s(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec + t.tv_nsec / 1e9;
+}
+
+#define TOGGLES 200
+#define FORKS 100
+
+/* Microseconds per fork and reap of a child that exits at once. */
+static double fork_us(void)
+{
+	double t0 = now_s();
+	int i;
+
+	for (i = 0; i < FORKS; i++) {
+		pid_t pid = fork();
+
+		if (!pid)
+			_exit(0);
+		if (pid > 0)
+			waitpid(pid, NULL, 0);
+	}
+	return (now_s() - t0) * 1e6 / FORKS;
+}
+
+static atomic_int toggle_stop;
+
+static void on_stop(int sig __maybe_unused)
+{
+	toggle_stop = 1;
+}
+
+/* Until SIGUSR1, and always ending with IGNORE: 6.1 counts requests. */
+static void kid_toggle(int wr __maybe_unused, void *arg __maybe_unused)
+{
+	int fd = nl_open(CN_IDX_PROC);
+
+	while (!toggle_stop) {
+		pe_op(fd, PROC_CN_MCAST_LISTEN, 0);
+		pe_op(fd, PROC_CN_MCAST_IGNORE, 0);
+	}
+	close_fd(&fd);
+}
+
+/*
+ * LISTEN and IGNORE over and over (any user may on 6.6+) must not make the
+ * kernel patch its text: no function-call or TLB IPIs beyond the idle
+ * machine's. Prints the rates and what a fork costs meanwhile.
+ */
+void t_proc_toggle(void)
+{
+	long long i0, i1;
+	double t0, t1, idle_us, busy_us;
+	struct kid k;
+	int fd, i;
+
+	if (pe_listeners() != 0) {
+		FAIL("listeners %lld, want 0", pe_listeners());
+		return;
+	}
+	fd = nl_open(CN_IDX_PROC);
+	if (fd < 0)
+		return;
+	i0 = ipis();
+	t0 = now_s();
+	for (i = 0; i < TOGGLES; i++) {
+		CHECK0(pe_op(fd, PROC_CN_MCAST_LISTEN, 0));
+		CHECK0(pe_op(fd, PROC_CN_MCAST_IGNORE, 0));
+	}
+	t1 = now_s();
+	i1 = ipis();
+	close_fd(&fd);
+	printf("# %d LISTEN+IGNORE in %.3f s: %.0f per s, %lld CAL+TLB IPIs, %.0f per s\n",
+	       TOGGLES, t1 - t0, TOGGLES / (t1 - t0), i1 - i0,
+	       (i1 - i0) / (t1 - t0));
+	if (i1 - i0 > TOGGLES / 2)
+		FAIL("%lld CAL+TLB IPIs for %d LISTEN+IGNORE: text patching",
+		     i1 - i0, TOGGLES);
+	fork_us();	/* warm-up */
+	idle_us = fork_us();
+	toggle_stop = 0;
+	signal(SIGUSR1, on_stop);
+	if (kid_start(&k, kid_toggle, NULL))
+		return;
+	busy_us = fork_us();
+	kill(k.pid, SIGUSR1);
+	kid_wait(&k);
+	signal(SIGUSR1, SIG_DFL);
+	printf("# fork+exit+wait: %.0f us, then %.0f us alone; %.0f us beside a LISTEN+IGNORE loop\n",
+	       idle_us, fork_us(), busy_us);
+	expect_listeners(0, "after the loop");
 }

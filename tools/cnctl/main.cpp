@@ -15,6 +15,7 @@
 #include <cstdlib>
 #include <ctime>
 #include <iostream>
+#include <memory>
 #include <random>
 #include <sstream>
 
@@ -561,19 +562,33 @@ int cmd_proc(const ProcOpts& o)
         std::cerr << "cnctl: this kernel has no process event filters (before 6.6): "
                      "--events is applied here\n";
 
+    /* Gaps in the sequence numbers are losses only if every message comes. */
+    std::unique_ptr<cnxx_proc_seq> seq;
+    if (filtering == CNXX_PROC_FILTER_USER || events.value == CNXX_PROC_EVENT_ALL)
+        seq = std::make_unique<cnxx_proc_seq>();
+    uint64_t lost = 0;
+
     catch_signals();
     Deadline deadline(o.timeout);
     int ret = receive_until(
-        deadline, [&](int ms) { return sock.proc_recv(events.value, ev, ms); },
+        deadline, [&](int ms) { return sock.proc_recv(events.value, ev, seq.get(), ms); },
         [&](bool got) {
             if (!got)
                 return true;
+            if (seq && seq->lost != lost) {
+                warn(std::to_string(seq->lost - lost)
+                    + " process events lost before this one (sequence gap on cpu "
+                    + std::to_string(seq->last_cpu) + ")");
+                lost = seq->lost;
+            }
             std::string time = timestamp();
 
             std::cout << (o.json ? proc_event_json(time, ev) : proc_event_line(time, ev))
                       << std::endl;
             return ++seen != o.count;
         });
+    if (lost)
+        warn(std::to_string(lost) + " process events lost in all");
     /* 6.1 semantics count listeners globally and miss a closed socket */
     err = sock.proc_ignore();
     if (err)

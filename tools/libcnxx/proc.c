@@ -238,8 +238,34 @@ int cnxx_proc_ignore(struct cnxx_sock *sock)
 	return cnxx_proc_send(sock, &op, sizeof(op), 0, NULL, NULL);
 }
 
+uint32_t cnxx_proc_seq_note(struct cnxx_proc_seq *s, uint32_t cpu,
+			    uint32_t seq)
+{
+	uint32_t gap;
+
+	if (cpu >= CNXX_PROC_SEQ_CPUS)
+		return 0;
+	gap = s->seen[cpu] ? seq - s->next[cpu] : 0;
+	if (gap > UINT32_MAX / 2)
+		gap = 0;
+	s->seen[cpu] = 1;
+	s->next[cpu] = seq + 1;
+	if (gap) {
+		s->lost += gap;
+		s->last_cpu = cpu;
+	}
+	return gap;
+}
+
 int cnxx_proc_recv(struct cnxx_sock *sock, uint32_t events,
 		   struct cnxx_proc_event *ev, int timeout_ms)
+{
+	return cnxx_proc_recv_seq(sock, events, ev, NULL, timeout_ms);
+}
+
+int cnxx_proc_recv_seq(struct cnxx_sock *sock, uint32_t events,
+		       struct cnxx_proc_event *ev, struct cnxx_proc_seq *seq,
+		       int timeout_ms)
 {
 	struct timespec deadline = cnxx_deadline(timeout_ms);
 	struct cnxx_msg msg;
@@ -258,6 +284,8 @@ int cnxx_proc_recv(struct cnxx_sock *sock, uint32_t events,
 			continue;
 		if (ret)
 			return ret;
+		if (seq)
+			cnxx_proc_seq_note(seq, ev->cpu, msg.rec.seq);
 		if (ev->what != CNXX_PROC_EVENT_NONE &&
 		    cnxx_proc_wanted(events, ev))
 			return 0;

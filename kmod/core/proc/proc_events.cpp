@@ -80,12 +80,13 @@ extern "C" cn_msg* cnxx_proc_encode(const cnxx_proc_facts* facts, void* buffer)
     auto* event = reinterpret_cast<Event*>(bytes + 4 + wire::connector_message_size);
     const bool ack = facts->what == CNXX_PROC_EVENT_NONE;
 
-    *header = {};
+    // Every byte, the union's included: `= {}` on a union guarantees only
+    // its first member.
+    __builtin_memset(bytes, 0, CNXX_PROC_MSG_SIZE);
     header->id = events_id;
     header->seq = ack ? facts->ack_seq : 0;
     header->ack = ack ? facts->ack_ack + 1 : 0;
     header->len = sizeof(Event);
-    *event = {};
     event->what = facts->what;
     event->cpu = ack ? u32(-1) : 0;
     event->timestamp_ns = facts->timestamp_ns;

@@ -528,6 +528,45 @@ int cnxx_proc_recv(struct cnxx_sock *sock, uint32_t events,
 		   struct cnxx_proc_event *ev, int timeout_ms);
 
 /*
+ * Loss of process events, from the kernel's sequence numbers: every
+ * message (event or answer) sent to the process-events group has the
+ * cn_msg seq of a per-CPU counter that goes up by one, and its event the
+ * number of that CPU. A socket that gets every message (events
+ * CNXX_PROC_EVENT_ALL, or any before 6.6, where the kernel does not
+ * filter) sees a gap exactly where messages were lost, such as those
+ * dropped while its receive buffer was full (recv() then fails once with
+ * ENOBUFS). A socket with a kernel filter also sees the filtered events
+ * as gaps: do not count there.
+ */
+#define CNXX_PROC_SEQ_CPUS 1024
+
+struct cnxx_proc_seq {
+	uint64_t lost;		/* messages missed so far */
+	uint32_t last_cpu;	/* the CPU of the last gap */
+	uint32_t next[CNXX_PROC_SEQ_CPUS];
+	uint8_t seen[CNXX_PROC_SEQ_CPUS];
+};
+
+/*
+ * cnxx_proc_seq_note() - account message @seq of CPU @cpu in @s
+ *
+ * A jump back or of more than 2^31 (the module was loaded again) starts
+ * over without counting; CPUs from CNXX_PROC_SEQ_CPUS on are not counted.
+ * Return: the messages of @cpu missed just before this one.
+ */
+uint32_t cnxx_proc_seq_note(struct cnxx_proc_seq *s, uint32_t cpu,
+			    uint32_t seq);
+
+/*
+ * cnxx_proc_recv_seq() - cnxx_proc_recv(), noting in @seq (which may be
+ * NULL) the sequence number of every process-events message that comes,
+ * taken or not.
+ */
+int cnxx_proc_recv_seq(struct cnxx_sock *sock, uint32_t events,
+		       struct cnxx_proc_event *ev, struct cnxx_proc_seq *seq,
+		       int timeout_ms);
+
+/*
  * cnxx_proc_event_name() - "fork", "exec", "uid", "gid", "sid", "ptrace",
  * "comm", "coredump", "exit", "nonzero-exit" (a filter bit) or "none"
  * (an answer) for a CNXX_PROC_EVENT_* value; NULL for others.

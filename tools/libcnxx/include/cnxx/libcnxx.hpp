@@ -91,6 +91,10 @@ public:
     {
         return cnxx_proc_recv(sock_.get(), events, &ev, timeout_ms);
     }
+    int proc_recv(uint32_t events, cnxx_proc_event& ev, cnxx_proc_seq* seq, int timeout_ms)
+    {
+        return cnxx_proc_recv_seq(sock_.get(), events, &ev, seq, timeout_ms);
+    }
 
 private:
     struct Closer {
