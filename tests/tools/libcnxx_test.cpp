@@ -12,12 +12,12 @@
 #include <gtest/gtest.h>
 
 #include <cerrno>
-#include <cstdlib>
-#include <unistd.h>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <string>
+#include <unistd.h>
 #include <vector>
 
 namespace {
@@ -876,6 +876,7 @@ TEST(Unit, WithoutCnxxIsTheConnectorsUnit)
     EXPECT_EQ(cnxx_unit(), NETLINK_CONNECTOR);
     if (old)
         setenv(CNXX_UNIT_ENV, saved.c_str(), 1);
+}
 
 TEST(ProcSeq, GapsPerCpuAreLosses)
 {
