@@ -7,6 +7,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/errno.h>
 #include <linux/lockdep.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
@@ -20,9 +21,15 @@
 #include <linux/workqueue.h>
 
 #include "shims.h"
+#include "../cxxrt/errno.h"
 
 static_assert(sizeof(struct cnxx_rcu_head) == sizeof(struct rcu_head));
 static_assert(__alignof__(struct cnxx_rcu_head) >= __alignof__(struct rcu_head));
+
+/* The core returns errno values it cannot take from a kernel header. */
+#define CNXX_CHECK_ERRNO(name) \
+	static_assert(CXXRT_##name == name, "cxxrt/errno.h: " #name);
+CXXRT_ERRNO_LIST(CNXX_CHECK_ERRNO)
 
 void *cnxx_pf_alloc(size_t size, enum cnxx_gfp gfp)
 {
