@@ -8,6 +8,8 @@
 #   make demo         boot a test kernel in QEMU and exchange messages
 #   make check        host tests, then KUnit + VM tests on 6.1 and 6.12
 #   make bench        cnxx vs the in-tree connector vs raw netlink
+#   make bench-stock  the same on Debian's own kernels, cnxx beside their
+#                     built-in connector
 #   make stress       long stress, fuzzing and fault-injection runs
 #   make tools        cnctl and libcnxx for this machine
 #   make install      module, headers and cnctl (as root)
@@ -69,6 +71,9 @@ demo:
 bench:
 	scripts/bench.sh
 
+bench-stock:
+	CNXX_BENCH_STOCK=1 scripts/bench.sh
+
 stress:
 	scripts/stress.sh
 
@@ -99,5 +104,5 @@ clean:
 		-o -name Module.symvers \) -not -path './.git/*' -delete
 	rm -rf $(BUILD) out
 
-.PHONY: all module tests-modules tools check deps debs debian-system cleanroom demo bench stress install \
+.PHONY: all module tests-modules tools check deps debs debian-system cleanroom demo bench bench-stock stress install \
 	uninstall clean

@@ -13,6 +13,13 @@
 # out/bench-KERNEL-inproc.raw and out/bench-KERNEL-send2.raw (every
 # figure), prints the tables, and exits non-zero if a VM run failed.
 #
+# CNXX_BENCH_STOCK=1 (`make bench-stock`): Debian's own kernel of each
+# series instead (scripts/vm.sh flavor debian, scripts/stock-kernel.sh),
+# one boot each: cnxx beside the kernel's built-in connector and cn_proc,
+# the same workloads; out/bench-KERNEL-debian.txt and .raw. No inproc
+# boot (the kernel's cn_proc is in the same boot) and, unless
+# CNXX_BENCH_SEND2=1, no two-sender boot.
+#
 #   CNXX_KERNELS="6.1 6.12"  kernels          CNXX_BENCH_REPS=5  rounds
 #   CNXX_BENCH_MS            guest time per workload and run, in ms
 #                            (default 100 with icount, 300 with wall)
@@ -40,6 +47,12 @@ clock=${CNXX_BENCH_CLOCK:-icount}
 ms=${CNXX_BENCH_MS:-$([ "$clock" = icount ] && echo 100 || echo 300)}
 proc_ms=${CNXX_BENCH_PROC_MS:-$ms}
 inproc=${CNXX_BENCH_INPROC:-1}
+stock=${CNXX_BENCH_STOCK:-0}
+case $stock in
+0) flavor=base tag= ;;
+1) flavor=debian tag=-debian inproc=0 ;;
+*) die "CNXX_BENCH_STOCK is 0 or 1, not '$stock'" ;;
+esac
 send2_reps=${CNXX_BENCH_SEND2_REPS:-15}
 send2_ms=${CNXX_BENCH_SEND2_MS:-1000}
 [ "$reps" -ge 1 ] 2>/dev/null || die "CNXX_BENCH_REPS must be a positive number"
@@ -55,7 +68,7 @@ export CNXX_VM_TIMEOUT=${CNXX_VM_TIMEOUT:-3600}
 
 # CNXX_BENCH_ONLY split: the first boot's workloads, the two-sender boot's.
 only='' send2_only=send2-1,send2-2
-send2=${CNXX_BENCH_SEND2:-1}
+send2=${CNXX_BENCH_SEND2:-$((1 - stock))}
 [ "$clock" = wall ] && send2=0
 if [ -n "${CNXX_BENCH_ONLY:-}" ]; then
 	if [ "$clock" = wall ]; then
@@ -81,6 +94,9 @@ if [ "$clock" = wall ] || [ "$send2" != 0 ]; then
 fi
 append="cnxx.reps=$reps cnxx.bench_ms=$ms cnxx.proc_ms=$proc_ms${only:+ cnxx.only=$only}"
 [ "$clock" = wall ] && append="$append $tsc"
+# Under -icount QEMU runs one vCPU; the firmware shows the test kernels one
+# CPU, but Debian's (with ACPI) find two and hang bringing up the second.
+[ "$stock" = 1 ] && [ "$clock" = icount ] && append="$append nr_cpus=1"
 send2_append="cnxx.reps=$send2_reps cnxx.bench_ms=$send2_ms cnxx.only=$send2_only $tsc"
 
 # bench_vm KERNEL FLAVOR CLOCK NAME APPEND: boots the bench job; its figures
@@ -126,26 +142,31 @@ keep_table() {
 failed=()
 tables=()
 for k in $kernels; do
-	table=$CNXX_OUT/bench-$k.txt
-	rm -f "$table" "$CNXX_OUT/bench-$k.raw" "$CNXX_OUT/bench-$k-inproc.raw"
+	name=bench-$k$tag
+	table=$CNXX_OUT/$name.txt
+	rm -f "$table" "$CNXX_OUT/$name.raw" "$CNXX_OUT/$name-inproc.raw"
 	if [ $first = 1 ]; then
 		: >"$table"
 		release=$k
+		beside=
 		ok=1
-		bench_vm "$k" base "$clock" "bench-$k" "$append" || ok=0
+		bench_vm "$k" $flavor "$clock" "$name" "$append" || ok=0
 		if [ -f "$logf" ]; then
 			cn_table "$logf" "$table"
 			release=$(tr -d '\r' <"$logf" | sed -n 's/.*cnxx-guest: start bench on //p')
+			beside=$(tr -d '\r' <"$logf" | sed -n 's/.*# cnxx-beside-unit //p')
 		fi
-		# Process events: the base kernel's figures with the inproc kernel's.
-		if grep -q ' workload=proc ' "$CNXX_OUT/bench-$k.raw" 2>/dev/null; then
+		# Process events: the base kernel's figures with the inproc
+		# kernel's, or beside a built-in cn_proc the one boot's.
+		if grep -q ' workload=proc ' "$CNXX_OUT/$name.raw" 2>/dev/null; then
 			if [ "$inproc" != 0 ]; then
-				bench_vm "$k" inproc "$clock" "bench-$k-inproc" "$append" || ok=0
+				bench_vm "$k" inproc "$clock" "$name-inproc" "$append" || ok=0
 			fi
 			[ ! -s "$table" ] || echo >>"$table"
-			cat "$CNXX_OUT/bench-$k.raw" "$CNXX_OUT/bench-$k-inproc.raw" 2>/dev/null |
+			cat "$CNXX_OUT/$name.raw" "$CNXX_OUT/$name-inproc.raw" 2>/dev/null |
 				awk -v part=proc -v reps="$reps" -v kernel="$release" -v ms="$proc_ms" -v mode="$clock" \
-					-f "$CNXX_ROOT/scripts/guest/bench-table.awk" | sed 's/^# \{0,1\}//' >>"$table"
+					-v builtin="$beside" -f "$CNXX_ROOT/scripts/guest/bench-table.awk" |
+				sed 's/^# \{0,1\}//' >>"$table"
 		fi
 		keep_table "$table" table || ok=0
 		[ $ok -eq 1 ] || failed+=("$k")
@@ -154,11 +175,11 @@ for k in $kernels; do
 	# Two senders: wall clock, two vCPUs, the base boot's build again (a
 	# build of its own when there was no base boot).
 	[ "$send2" != 0 ] || continue
-	table=$CNXX_OUT/bench-$k-send2.txt
+	table=$CNXX_OUT/$name-send2.txt
 	rm -f "$table"
 	ok=1
-	CNXX_VM_REUSE=$first CNXX_VM_LOG=$k-base-bench-send2 \
-		bench_vm "$k" base wall "bench-$k-send2" "$send2_append" || ok=0
+	CNXX_VM_REUSE=$first CNXX_VM_LOG=$k-$flavor-bench-send2 \
+		bench_vm "$k" $flavor wall "$name-send2" "$send2_append" || ok=0
 	[ ! -f "$logf" ] || cn_table "$logf" "$table"
 	keep_table "$table" "two-sender table" || ok=0
 	[ $ok -eq 1 ] || failed+=("$k (send2)")

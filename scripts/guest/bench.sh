@@ -4,7 +4,11 @@
 # exit (cnprocbench): with cnxx.ko only, with cnxx_proc.ko idle and with
 # one listener (cnproclisten). On a kernel with the connector built in (the
 # inproc flavor), only the process events: the kernel's cn_proc idle and
-# with the listener.
+# with the listener. Beside a built-in connector (cnxx.mode=beside, Debian's
+# own kernels) both in one boot: "cn" is the kernel's connector
+# (cnbench_builtin.ko on vmlinux's cn_*, unit 11), "raw" takes cnxx's unit
+# while cnxx is not loaded, and the process events add the kernel's
+# cn_proc idle and with the listener.
 #
 # Interleaved finely, because the host's load drifts: for each workload
 # group, each round runs every provider once, back to back (the starting
@@ -39,8 +43,20 @@ for g in $groups; do
 	*) cn_groups="$cn_groups $g" ;;
 	esac
 done
-# Present from boot only when the kernel has the connector built in.
-if [ -e /proc/net/connector ]; then
+# NETLINK_CONNECTOR: the kernel's connector, or cnxx in drop-in mode
+cn_unit=11
+raw_unit=$cn_unit
+beside_unit=
+# Beside a built-in connector, everything in one boot. /proc/net/connector
+# present from boot without that: the inproc flavor (built in, no cnxx),
+# the kernel's process events only.
+if [ "$cnxx_mode" = beside ]; then
+	providers=$(cmdline_param providers cn,cnxx,raw | tr , ' ')
+	proc_providers="cnxx cnxx_proc cnxx_proc+listener cn_proc cn_proc+listener"
+	# the unit cnxx takes, which raw takes while cnxx is not loaded
+	insmod /cnxx/cnxx.ko && beside_unit=$(cat /sys/module/cnxx/parameters/unit) && rmmod cnxx
+	raw_unit=${beside_unit:-$cn_unit}
+elif [ -e /proc/net/connector ]; then
 	providers=
 	cn_groups=
 	proc_providers="cn_proc cn_proc+listener"
@@ -60,12 +76,19 @@ results=/tmp/bench.results
 
 provider_load() {
 	case $1 in
-	cn) insmod /cnxx/cn.ko && insmod /cnxx/cnbench_kmod.ko ;;
+	cn)
+		# beside: the same module source on vmlinux's own cn_*
+		if [ "$cnxx_mode" = beside ]; then
+			insmod /cnxx/cnbench_builtin.ko
+		else
+			insmod /cnxx/cn.ko && insmod /cnxx/cnbench_kmod.ko
+		fi
+		;;
 	cnxx) insmod /cnxx/cnxx.ko && insmod /cnxx/cnbench_kmod.ko ;;
 	cnxx-g1024)
 		insmod /cnxx/cnxx.ko groups=1024 &&
 			insmod /cnxx/cnbench_kmod.ko bcast_group=$g1024_group ;;
-	raw) insmod /cnxx/cnbench_raw.ko ;;
+	raw) insmod /cnxx/cnbench_raw.ko unit="$raw_unit" ;;
 	*) echo "# unknown provider $1"; return 1 ;;
 	esac
 }
@@ -73,10 +96,23 @@ provider_load() {
 provider_unload() {
 	case $1 in
 	cn | cnxx | cnxx-g1024)
-		rmmod cnbench_kmod
-		rmmod "${1%-g1024}"
+		if [ "$1" = cn ] && [ "$cnxx_mode" = beside ]; then
+			rmmod cnbench_builtin
+		else
+			rmmod cnbench_kmod
+			rmmod "${1%-g1024}"
+		fi
 		;;
 	raw) rmmod cnbench_raw ;;
+	esac
+}
+
+# provider_unit PROVIDER: "CNXX_UNIT=N" for env, the unit the client talks
+# to PROVIDER on; nothing for cnxx, whose unit libcnxx finds by itself.
+provider_unit() {
+	case $1 in
+	raw) echo "CNXX_UNIT=$raw_unit" ;;
+	cn | cn_proc*) echo "CNXX_UNIT=$cn_unit" ;;
 	esac
 }
 
@@ -85,7 +121,7 @@ bench_run() {
 	provider_load "$1" || { provider_unload "$1" 2>/dev/null; return 1; }
 	group=
 	[ "$1" != cnxx-g1024 ] || group="--group $g1024_group"
-	cnbench --provider "$1" --time-ms "$bench_ms" --only "$2" $group >/tmp/run.out
+	env $(provider_unit "$1") cnbench --provider "$1" --time-ms "$bench_ms" --only "$2" $group >/tmp/run.out
 	rc=$?
 	sed -i "s/^BENCH .*/& round=$3/" /tmp/run.out
 	sed 's/^/# /' /tmp/run.out
@@ -102,7 +138,7 @@ bench_proc_load() {
 	cnxx_proc+listener)
 		insmod /cnxx/cnxx.ko && insmod /cnxx/cnxx_proc.ko && listener_start ;;
 	cn_proc) ;;
-	cn_proc+listener) listener_start ;;
+	cn_proc+listener) listener_start cn_proc ;;
 	*) echo "# unknown provider $1"; return 1 ;;
 	esac
 }
@@ -115,10 +151,11 @@ bench_proc_unload() {
 	return $unload_rc
 }
 
-# cnproclisten in the background, once its LISTEN is acked (10 s at most).
+# listener_start [PROVIDER]: cnproclisten in the background (on PROVIDER's
+# unit, else on cnxx's), once its LISTEN is acked (10 s at most).
 listener_start() {
 	: >/tmp/listen.out
-	cnproclisten >/tmp/listen.out 2>&1 &
+	env $(provider_unit "${1:-cnxx}") cnproclisten >/tmp/listen.out 2>&1 &
 	listener=$!
 	i=0
 	until grep -q '^ready$' /tmp/listen.out; do
@@ -184,9 +221,16 @@ proc_run() {
 # tabled on the host, with the figures of the inproc kernel.
 bench_table() {
 	clock=$(cat /sys/devices/system/clocksource/clocksource0/current_clocksource)
+	# for the host's process-event table
+	[ -z "$beside_unit" ] || echo "# cnxx-beside-unit $beside_unit"
+	# what the kernel made of the CPU QEMU emulates (its mitigations)
+	for f in /sys/devices/system/cpu/vulnerabilities/*; do
+		[ ! -f "$f" ] || echo "# cpu vulnerability ${f##*/}: $(cat "$f")"
+	done
 	if [ -n "$cn_groups" ]; then
 		echo "# cnxx-bench-table begin"
 		awk -v part=cn -v reps="$reps" -v kernel="$(uname -r)" -v clock="$clock" -v ms="$bench_ms" \
+			-v builtin="$beside_unit" \
 			-v mode="$mode" -v cpus="$(grep -c ^processor /proc/cpuinfo)" \
 			-v mem="$(awk '/^MemTotal/ { printf "%d MB", $2 / 1024 }' /proc/meminfo)" \
 			-f /cnxx/guest/bench-table.awk $results

@@ -3,7 +3,8 @@
  * cnbench_raw - the practical limit for cnbench: the same wire format and
  * workloads as cnbench_kmod, done straight on its own NETLINK_CONNECTOR
  * kernel socket with netlink_unicast()/netlink_broadcast() and no registry.
- * Loads only while no connector owns NETLINK_CONNECTOR.
+ * Loads only while no connector owns its unit: NETLINK_CONNECTOR, or beside
+ * a built-in connector the free unit given as unit=N.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -21,6 +22,11 @@
 #include "cnbench_kern.h"
 
 static struct sock *cnbench_nls;
+
+/* Beside a built-in connector, unit 11 is the kernel's: a free one then. */
+static int unit = NETLINK_CONNECTOR;
+module_param(unit, int, 0444);
+MODULE_PARM_DESC(unit, "Netlink unit of the socket (default NETLINK_CONNECTOR)");
 
 /* What the connector does to send, minus the group lookup. */
 static int cnbench_send_mult(struct cn_msg *msg, u16 len, u32 portid,
@@ -99,9 +105,14 @@ static int __init cnbench_raw_init(void)
 		.input = cnbench_input,
 	};
 
-	cnbench_nls = netlink_kernel_create(&init_net, NETLINK_CONNECTOR, &cfg);
+	if (unit < 0 || unit >= MAX_LINKS) {
+		pr_err("unit=%d: no netlink unit (0-%d)\n", unit, MAX_LINKS - 1);
+		return -EINVAL;
+	}
+	cnbench_nls = netlink_kernel_create(&init_net, unit, &cfg);
 	if (!cnbench_nls) {
-		pr_err("NETLINK_CONNECTOR is taken; unload the connector first\n");
+		pr_err("netlink unit %d is taken; unload its owner first\n",
+		       unit);
 		return -EBUSY;
 	}
 	return 0;
