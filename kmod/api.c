@@ -8,6 +8,7 @@
  */
 #include <linux/export.h>
 #include <linux/module.h>
+#include <kunit/visibility.h>
 
 #include <cnxx/cnxx_kernel.h>
 
@@ -137,15 +138,17 @@ int cnxx_notify_request(const struct cn_ctl_msg *ctl, size_t size)
 }
 CNXX_EXPORT(cnxx_notify_request);
 
-/* The core ABI, for the KUnit suites that test private cores. */
-EXPORT_SYMBOL_NS_GPL(cnxx_core_create, CNXX_INTERNAL);
-EXPORT_SYMBOL_NS_GPL(cnxx_core_destroy, CNXX_INTERNAL);
-EXPORT_SYMBOL_NS_GPL(cnxx_core_add, CNXX_INTERNAL);
-EXPORT_SYMBOL_NS_GPL(cnxx_core_del, CNXX_INTERNAL);
-EXPORT_SYMBOL_NS_GPL(cnxx_core_receive, CNXX_INTERNAL);
-EXPORT_SYMBOL_NS_GPL(cnxx_core_route, CNXX_INTERNAL);
-EXPORT_SYMBOL_NS_GPL(cnxx_core_account_send, CNXX_INTERNAL);
-EXPORT_SYMBOL_NS_GPL(cnxx_core_sent_counter, CNXX_INTERNAL);
-EXPORT_SYMBOL_NS_GPL(cnxx_core_notify_request, CNXX_INTERNAL);
-EXPORT_SYMBOL_NS_GPL(cnxx_core_for_each, CNXX_INTERNAL);
-EXPORT_SYMBOL_NS_GPL(cnxx_core_stats, CNXX_INTERNAL);
+/*
+ * The core ABI, for the KUnit suites that test private cores: exported
+ * only on kernels with KUnit, in its namespace EXPORTED_FOR_KUNIT_TESTING.
+ * No other module needs the core.
+ */
+EXPORT_SYMBOL_IF_KUNIT(cnxx_core_create);
+EXPORT_SYMBOL_IF_KUNIT(cnxx_core_destroy);
+EXPORT_SYMBOL_IF_KUNIT(cnxx_core_add);
+EXPORT_SYMBOL_IF_KUNIT(cnxx_core_del);
+EXPORT_SYMBOL_IF_KUNIT(cnxx_core_receive);
+EXPORT_SYMBOL_IF_KUNIT(cnxx_core_route);
+EXPORT_SYMBOL_IF_KUNIT(cnxx_core_notify_request);
+EXPORT_SYMBOL_IF_KUNIT(cnxx_core_for_each);
+EXPORT_SYMBOL_IF_KUNIT(cnxx_core_stats);

@@ -77,9 +77,6 @@ CNXX_PARAM(reply_timeout_ms, 1000, 0, 60000,
  */
 CNXX_PARAM(groups, 32, 32, 65536,
 	   "Netlink multicast groups of the connector socket");
-/* For the init-failure test: fail step N of the init (0: none). */
-CNXX_PARAM(fail_init_step, 0, 0, 3,
-	   "Test only: make init step N fail with -ENOMEM");
 
 /*
  * unit: "auto" (stored as -1) or a netlink unit. Reads back the unit in
@@ -130,15 +127,6 @@ struct cnxx_core *cnxx_core;
 struct cnxx_percpu_counter *cnxx_sent_counter;
 u32 cnxx_groups;
 
-/* Whether the test asked step @step (named @what) to fail. */
-static bool cnxx_inject_init_fault(unsigned int step, const char *what)
-{
-	if (fail_init_step.value != step)
-		return false;
-	pr_warn("fail_init_step=%u: failing init step %s\n", step, what);
-	return true;
-}
-
 static int cnxx_core_init(void)
 {
 	struct cnxx_core_config config = {
@@ -152,8 +140,6 @@ static int cnxx_core_init(void)
 
 	int err;
 
-	if (cnxx_inject_init_fault(1, "core"))
-		return -ENOMEM;
 	err = cnxx_core_create(&config, &cnxx_core);
 	if (!err) {
 		cnxx_sent_counter = cnxx_core_sent_counter(cnxx_core);
@@ -169,31 +155,30 @@ static void cnxx_core_exit(void)
 	cnxx_core = NULL;
 }
 
-static int cnxx_socket_init(void)
-{
-	if (cnxx_inject_init_fault(2, "socket"))
-		return -ENOMEM;
-	return cnxx_netlink_init(unit_request, reply_timeout_ms.value,
-				 groups.value);
-}
-
 /*
  * Each step is undone by the steps before it in reverse. The socket's
  * input calls into the core, so the core exists before the socket and goes
  * after it; the proc files read both. Nothing can have queued a
  * notification yet: no module can register a callback before init ends.
+ * The log names the step that failed; the init_faults guest step fails
+ * each allocation of the load in turn (fail-nth) and expects every step.
  */
 static int __init cnxx_init(void)
 {
+	const char *step;
 	int err;
 
+	step = "core";
 	err = cnxx_core_init();
 	if (err)
 		goto err_core;
-	err = cnxx_socket_init();
+	step = "socket";
+	err = cnxx_netlink_init(unit_request, reply_timeout_ms.value,
+				groups.value);
 	if (err)
 		goto err_socket;
-	err = cnxx_inject_init_fault(3, "proc") ? -ENOMEM : cnxx_proc_init();
+	step = "proc";
+	err = cnxx_proc_init();
 	if (err)
 		goto err_proc;
 
@@ -208,7 +193,7 @@ err_proc:
 err_socket:
 	cnxx_core_exit();
 err_core:
-	pr_err("init failed: %d\n", err);
+	pr_err("init failed: %s: %d\n", step, err);
 	return err;
 }
 

@@ -16,6 +16,10 @@ module:
     is skipped, naming it.
   debug (KASAN kernel):
     every C++ object that touches memory calls the KASAN hooks (__asan_*).
+  every flavor, what ships: no module parameter is for tests (`modinfo`
+    names none "test" or fail_*), and the modules export only the API, in
+    namespace CNXX or none, and the core for KUnit in
+    EXPORTED_FOR_KUNIT_TESTING where CONFIG sets KUNIT.
 """
 import os
 import re
@@ -267,6 +271,35 @@ def check_debug(root, module, tap):
               [f'without: {m}' for m in missing])
 
 
+# A parameter for tests: its name or its description says so.
+TEST_PARAM = re.compile(r'^(fail|test|debug)_|\btest', re.I)
+
+
+def check_shipped(root, module, tap, config):
+    ko = os.path.join(root, module + '.ko')
+    params = [line.split(':', 1) for line in run('modinfo', '-F', 'parm', ko).splitlines()]
+    test = [f'{name}: {desc}' for name, desc in params if TEST_PARAM.search(name + ' ' + desc)]
+    tap.check(f'build_{module}_no_test_parameters', not test,
+              [f'modinfo {module}.ko: {len(params)} parameters, {len(test)} for tests'] +
+              [f'for tests: {t}' for t in test])
+    # Module.symvers: crc, symbol, module path, export type, namespace.
+    allowed = {'', 'CNXX'}
+    if config is None or 'KUNIT' in config:
+        allowed.add('EXPORTED_FOR_KUNIT_TESTING')
+    exports = {}
+    with open(os.path.join(root, 'Module.symvers')) as f:
+        for line in f:
+            p = line.rstrip('\n').split('\t')
+            if len(p) >= 4 and os.path.basename(p[2]) == module:
+                ns = p[4] if len(p) > 4 else ''
+                exports.setdefault(ns, []).append(p[1])
+    other = sorted(ns for ns in exports if ns not in allowed)
+    tap.check(f'build_{module}_exports', not other,
+              [f'{len(v)} exported in namespace {ns or "(none)"}' for ns, v in sorted(exports.items())] +
+              ([] if exports else [f'{module}.ko exports nothing']) +
+              [f'not an API namespace: {ns}: {" ".join(exports[ns][:4])}' for ns in other])
+
+
 def main():
     if len(sys.argv) not in (3, 4) or sys.argv[1] not in ('base', 'debian', 'debug'):
         print(__doc__, file=sys.stderr)
@@ -278,6 +311,7 @@ def main():
             check_debug(sys.argv[2], module, tap)
         else:
             check_base(sys.argv[2], module, tap, config)
+        check_shipped(sys.argv[2], module, tap, config)
     return 0 if tap.emit() else 1
 
 
