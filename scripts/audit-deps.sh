@@ -56,10 +56,13 @@ group_pkgs all | grep -vxF "${without:-/}" >>"$work/accepted" || true
 dirs=()
 for d in "$CNXX_ROOT/build" "$CNXX_OUT"; do [ -d "$d" ] && dirs+=("$d"); done
 [ ${#dirs[@]} -gt 0 ] || die "nothing built yet: run the builds (make check) first"
+# The Debian system's root is a guest's, not a build of this machine.
 {
-	find "${dirs[@]}" -name CMakeCache.txt -exec \
+	find "${dirs[@]}" -path "$CNXX_OUT/debian-system/root" -prune -o \
+		-type f -name CMakeCache.txt -exec \
 		sed -nE 's/^[A-Za-z0-9_.-]+:(PATH|FILEPATH)=(\/.*)$/\2/p' {} +
-	find "${dirs[@]}" \( -name link.txt -o -name '*.d' -o -name '.*.o.cmd' \) -exec cat {} + |
+	find "${dirs[@]}" -path "$CNXX_OUT/debian-system/root" -prune -o \
+		-type f \( -name link.txt -o -name '*.d' -o -name '.*.o.cmd' \) -exec cat {} + |
 		tr ' \t\\:' '\n\n\n\n'
 } | grep -E '^/(usr|lib|lib64|bin|sbin)/' | sort -u >"$work/files" || true
 

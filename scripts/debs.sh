@@ -2,7 +2,8 @@
 # `make debs`: the Debian packages cnxx-dkms, libcnxx0, libcnxx-dev and
 # cnxx-tools, built with dpkg-buildpackage in a copy of the tree and left
 # with their .changes in out/debs; then lintian must find no error or
-# warning in them.
+# warning in them (not with --no-lintian: scripts/debian-system.sh builds
+# the previous version so, the current one passed lintian).
 #
 # debian/changelog is written into the copy from VERSION, which stays the
 # one place of the version. The copy keeps dpkg-buildpackage, which writes
@@ -10,6 +11,7 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
+case ${1:-} in '' | --no-lintian) ;; *) die "usage: scripts/debs.sh [--no-lintian]" ;; esac
 need base tools debs
 
 # Each build dependency must be in scripts/packages, so that `need` gets it
@@ -27,13 +29,10 @@ src=$debs/build/cnxx-$version
 rm -rf "$debs"
 mkdir -p "$src"
 
-# The tracked files and new ones not ignored: what a commit would hold.
-if git -C "$CNXX_ROOT" rev-parse --git-dir >/dev/null 2>&1; then
-	git -C "$CNXX_ROOT" ls-files -z --cached --others --exclude-standard |
-		(cd "$CNXX_ROOT" && xargs -0 tar -cf - --no-recursion) | tar -xf - -C "$src"
+copy_tree "$src"
+if in_git; then
 	date=$(git -C "$CNXX_ROOT" log -1 --format=%aD)
 else
-	tar -C "$CNXX_ROOT" --exclude=./build --exclude=./out -cf - . | tar -xf - -C "$src"
 	date=$(date -R -r "$CNXX_ROOT/VERSION")
 fi
 cat >"$src/debian/changelog" <<EOT
@@ -50,6 +49,7 @@ find "$debs/build" -maxdepth 1 -type f -exec mv -t "$debs" {} +
 log "packages in $debs:"
 (cd "$debs" && ls -1 ./*.deb) >&2
 
+[ "${1:-}" != --no-lintian ] || exit 0
 lintian --fail-on error,warning "$debs"/cnxx_"${version}"_*.changes ||
 	die "lintian found errors or warnings in the packages"
 log "lintian: no errors or warnings"

@@ -33,6 +33,25 @@ group_pkgs() {
 	printf '%s' "$out" | awk '!seen[$0]++'
 }
 
+# in_git: whether the tree is a git checkout of its own (a copy under
+# another checkout's out/ is not).
+in_git() {
+	[ "$(git -C "$CNXX_ROOT" rev-parse --show-toplevel 2>/dev/null)" = "$CNXX_ROOT" ]
+}
+
+# copy_tree DEST: copies the tree into DEST: the tracked files and new ones
+# not ignored, what a commit would hold; outside git, all but build/ and
+# out/.
+copy_tree() {
+	mkdir -p "$1"
+	if in_git; then
+		git -C "$CNXX_ROOT" ls-files -z --cached --others --exclude-standard |
+			(cd "$CNXX_ROOT" && xargs -0 tar -cf - --no-recursion) | tar -xf - -C "$1"
+	else
+		tar -C "$CNXX_ROOT" --exclude=./build --exclude=./out -cf - . | tar -xf - -C "$1"
+	fi
+}
+
 # apt_update: apt-get update, once per run of make check (as root).
 apt_update() {
 	[ -z "${CNXX_APT_UPDATED:-}" ] || return 0
