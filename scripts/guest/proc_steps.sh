@@ -308,7 +308,12 @@ proc_flood() {
 # (fail-nth), for every n of the load. Every failed load must leave
 # nothing behind and make the kernel warn about nothing (a tracepoint
 # unregistered that was never registered warns in tracepoint_remove_func()).
-# Needs failslab (the debug kernels).
+# Needs failslab (the debug kernels). Two kretprobe instances, not 64:
+# each instance is an allocation of the same loop, and each failure there
+# leaves that probe out and lets the load succeed, so that an unload
+# follows, which waits for RCU grace periods of several kinds (seconds
+# each on the debug kernel in QEMU); 64 would add some 310 such loads,
+# half an hour.
 proc_load_faults() {
 	proc_missing && return 4
 	fs=/sys/kernel/debug/failslab
@@ -321,7 +326,7 @@ proc_load_faults() {
 	echo 0 >$fs/verbose
 	warns0=$(dmesg | grep -c 'WARNING:')
 	rc=0
-	/cnxx/cnproc loadfaults /cnxx/cnxx_proc.ko || rc=1
+	/cnxx/cnproc loadfaults /cnxx/cnxx_proc.ko kretprobe_instances=2 || rc=1
 	echo "$saved" >$fs/ignore-gfp-wait
 	if [ -e $PROC_STATS ] || proc_listed; then
 		echo "# the failed loads left cnxx_proc behind"
