@@ -8,8 +8,8 @@
 # ROOT/cnxx with the shared libraries they need at their paths under ROOT:
 # libmnl-dev ships no libmnl.a, so they cannot be static. The kernel's
 # samples/connector/ucon.c, where KERNEL_SOURCE has it (6.6+) its connector
-# selftest proc_filter.c, and cnprocbench with the program it execs are
-# built static.
+# selftest proc_filter.c, cnprocbench with the program it execs, and the
+# 32-bit ptrace32 are built static.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -46,6 +46,8 @@ cc_user "$out/cnproclisten" "$CNXX_ROOT/tools/bench/cnproclisten.c"
 gcc -static -O2 -Wall -Wextra -Werror "$CNXX_ROOT/tools/bench/cnprocbench.c" -o "$out/cnprocbench"
 gcc -static -nostdlib -fno-stack-protector -O2 -Wall -Wextra -Werror \
 	"$CNXX_ROOT/tools/bench/cnprocexit.c" -o "$out/cnprocexit"
+# A 32-bit tracer, for the compat ptrace path: static, no 32-bit loader.
+gcc -m32 -static -O2 -Wall -Wextra -Werror "$CNXX_ROOT/tests/vm/ptrace32.c" -o "$out/ptrace32"
 # The sample as the kernel ships it: no warnings policy of ours.
 gcc -static -O2 -w "$ksrc/samples/connector/ucon.c" -o "$out/ucon"
 cp "$out/ucon" "$root/cnxx/"
@@ -63,7 +65,7 @@ fi
 
 progs=("$out/vmtest" "$out/nlfuzz" "$out/cnstress" "$out/cnunload" "$out/cnproc" "$out/cnbench"
 	"$out/cnproclisten" "$out/tools/cnctl" "$(command -v forkstat)")
-cp "${progs[@]}" "$out/cnprocbench" "$out/cnprocexit" "$root/cnxx/"
+cp "${progs[@]}" "$out/cnprocbench" "$out/cnprocexit" "$out/ptrace32" "$root/cnxx/"
 # the dynamic loader and libraries, at the paths the programs name
 for lib in $(ldd "${progs[@]}" | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// && $2 ~ /^\(/ { print $1 }' | sort -u); do
 	cp -L --parents "$lib" "$root/"

@@ -2,7 +2,8 @@
 # `make stress`: the long reliability job (scripts/guest/stress.sh:
 # privileges, concurrency stress, load/unload cycles, fault injection,
 # 1,000,000 fuzzed datagrams, process-events request floods and unloads
-# under load, leak scan) on the debug kernels, one VM each.
+# under load, cnxx_proc's load under fail-nth, leak scan) on the debug
+# kernels, one VM each.
 # Prints each kernel's figures and failures, ends with one summary line and
 # a non-zero status if anything failed.
 #

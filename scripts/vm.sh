@@ -5,7 +5,9 @@
 #
 # FLAVOR base, debug or inproc: a test kernel (scripts/build-kernel.sh);
 # debian: Debian's own kernel image of that series with its headers
-# package (scripts/stock-kernel.sh), cnxx beside its built-in connector.
+# package (scripts/stock-kernel.sh), cnxx beside its built-in connector;
+# debian-rt: the same with Debian's PREEMPT_RT flavour (6.1), where
+# cnxx_proc is not built and its steps skip.
 # Builds (or reuses) the kernel, builds cnxx and the test modules for it in
 # out/KERNEL-FLAVOR/ (none for the inproc flavor), packs a busybox initramfs
 # with them and the user programs, runs the guest job scripts/guest/JOB.sh
@@ -31,10 +33,12 @@ job=${3:?usage: vm.sh KERNEL FLAVOR JOB}
 
 need base vm
 append=
-if [ "$flavor" = debian ]; then
+if [ "$flavor" = debian ] || [ "$flavor" = debian-rt ]; then
 	# Debian's own kernel: modules built from its headers package as a user
 	# builds them, cnxx beside the built-in connector.
-	eval "$("$CNXX_ROOT"/scripts/stock-kernel.sh "$kernel")"
+	rt=
+	[ "$flavor" = debian ] || rt=rt
+	eval "$("$CNXX_ROOT"/scripts/stock-kernel.sh "$kernel" $rt)"
 	kdir=$headers ksrc=$source kimage=$vmlinuz
 	modules=y
 else
@@ -79,7 +83,7 @@ else
 		# What the kernel's tools did to the C++ objects (objtool on the hardened
 		# base and Debian kernels, KASAN on debug), judged with the VM's console
 		# below.
-		python3 "$CNXX_ROOT/scripts/check-objects.py" "$flavor" "$stage/src" "$kdir/.config" >"$checks" ||
+		python3 "$CNXX_ROOT/scripts/check-objects.py" "${flavor%-rt}" "$stage/src" "$kdir/.config" >"$checks" ||
 			grep -q '^not ok' "$checks" || echo "not ok 1 build_checks: check-objects.py failed" >>"$checks"
 
 		# The kernel's own connector sample, unmodified, built against cnxx's
@@ -106,8 +110,10 @@ else
 	"$CNXX_ROOT/scripts/build-user.sh" "$ksrc" "$stage/root"
 
 	if [ $modules = y ]; then
-		cp "$stage"/src/cnxx.ko "$stage"/src/cnxx_proc.ko "$stage"/src/tests/vm/*.ko \
+		cp "$stage"/src/cnxx.ko "$stage"/src/tests/vm/*.ko \
 			"$stage"/src/tools/bench/*.ko "${samples[@]/#/$stage/samples/}" "$stage/root/cnxx/"
+		# (none on PREEMPT_RT, which Kbuild refuses: the guest says so)
+		if [ -e "$stage"/src/cnxx_proc.ko ]; then cp "$stage"/src/cnxx_proc.ko "$stage/root/cnxx/"; fi
 		# (no KUnit modules for a kernel without KUnit: the guest says so)
 		for ko in "$stage"/src/kunit/*.ko; do
 			if [ -e "$ko" ]; then cp "$ko" "$stage/root/cnxx/"; fi

@@ -23,6 +23,15 @@ cmdline_param() {
 # a unit of its own; /proc/net/connector is the kernel's).
 cnxx_mode=$(cmdline_param mode dropin)
 
+# proc_missing: whether this kernel has no cnxx_proc.ko, saying why as a
+# skip: Kbuild does not build it for PREEMPT_RT. Anywhere else its absence
+# is not an excuse, and the step's insmod fails.
+proc_missing() {
+	[ ! -e /cnxx/cnxx_proc.ko ] || return 1
+	[ "$(cat /sys/kernel/realtime 2>/dev/null)" = 1 ] || return 1
+	echo "# SKIP cnxx_proc.ko is not built for a PREEMPT_RT kernel"
+}
+
 # The built-in connector's /proc/net/connector before cnxx was first
 # loaded (beside mode): cnxx must never change it.
 CONNECTOR_SNAPSHOT=/tmp/connector.builtin

@@ -107,6 +107,7 @@ samples_beside() {
 # VM suite (tests/vm/vmtest_proc*.c), then an unload that leaves nothing.
 
 proc_events() {
+	proc_missing && return 4
 	insmod /cnxx/cnxx_proc.ko || return 1
 	/cnxx/vmtest proc
 	rc=$?
@@ -463,6 +464,7 @@ proc_spawn() {
 # cnctl proc refuses without cnxx_proc.ko, and with it prints a spawned
 # child's events: filtered JSON lines, and a text line.
 proc_cnctl() {
+	proc_missing && return 4
 	rc=0
 	# without the module cnxx refuses the subscription
 	cnctl proc --count 1 --timeout 10 >/tmp/proc.none 2>&1

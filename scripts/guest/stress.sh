@@ -1,5 +1,7 @@
 # The job of `make stress` on the debug kernels: long versions of the
-# reliability steps, then a leak scan. Lengths can be changed on the kernel
+# reliability steps, cnxx_proc's load with each of its allocations failing
+# in turn (too long for make check: about 370 loads, 6 to 12 minutes),
+# then a leak scan. Lengths can be changed on the kernel
 # command line (CNXX_VM_APPEND): cnxx.stress_seconds=, cnxx.cycles=,
 # cnxx.fault_seconds=, cnxx.fuzz_count=, cnxx.priv_requests=,
 # cnxx.priv_messages=, cnxx.proc_requests=, cnxx.proc_cycles=; cnxx.seed=
@@ -17,6 +19,7 @@ steps() {
 	step fuzz rel_fuzz "$(cmdline_param fuzz_count 1000000)"
 	step proc_flood proc_flood "$(cmdline_param proc_requests 1000)"
 	step proc_unload_under_load proc_unload_cycles "$(cmdline_param proc_cycles 15)"
+	step proc_load_faults proc_load_faults
 	step unload_cnxx unload_cnxx
 	step kmemleak kmemleak_scan
 }

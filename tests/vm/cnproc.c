@@ -19,11 +19,12 @@
  *       give (6.1: one count for all, IGNORE stops at 0, a close changes
  *       nothing; 6.6+: a count of the sockets listening). At the end all
  *       sockets close: on 6.6+ the count is back where it started.
- *   cnproc loadfaults MODULE.ko
- *       Loads the module with its n-th allocation failing (fail-nth), for
- *       n = 1, 2, ... until a load makes fewer than n allocations; unloads
- *       it after each load that succeeds despite the failure. Prints how
- *       many allocations the load makes.
+ *   cnproc loadfaults MODULE.ko [PARAMS]
+ *       Loads the module (with the parameters PARAMS) with its n-th
+ *       allocation failing (fail-nth), for n = 1, 2, ... until a load makes
+ *       fewer than n allocations; unloads it after each load that succeeds
+ *       despite the failure. Prints how many allocations the load makes,
+ *       and every 100 loads the time so far.
  *   cnproc notify [-n REQUESTS] [-i IDX] [-v VAL]
  *       Stores REQUESTS registration-notification requests (default 64),
  *       all for {IDX, VAL} and {IDX, VAL + 1} (default {CN_IDX_PROC,
@@ -461,7 +462,7 @@ static int run_flood(int sockets, int ops, int threads, uint64_t seed)
 	return failures != 0;
 }
 
-static int load_with_nth(int nth_fd, int mod_fd, int n)
+static int load_with_nth(int nth_fd, int mod_fd, const char *params, int n)
 {
 	char buf[16];
 	int len = snprintf(buf, sizeof(buf), "%d", n), err;
@@ -470,7 +471,7 @@ static int load_with_nth(int nth_fd, int mod_fd, int n)
 		fail("loadfaults: writing fail-nth: %s", strerror(errno));
 		return -1;
 	}
-	err = syscall(SYS_finit_module, mod_fd, "", 0) ? errno : 0;
+	err = syscall(SYS_finit_module, mod_fd, params, 0) ? errno : 0;
 	len = pread(nth_fd, buf, sizeof(buf) - 1, 0);
 	buf[len > 0 ? len : 0] = 0;
 	/* a count not used up would fail an allocation of the unload */
@@ -489,11 +490,11 @@ static int load_with_nth(int nth_fd, int mod_fd, int n)
 	return atoi(buf) ? 1 : 0;
 }
 
-static int run_loadfaults(const char *path)
+static int run_loadfaults(const char *path, const char *params)
 {
 	int nth_fd = open("/proc/thread-self/fail-nth", O_RDWR | O_CLOEXEC);
 	int mod_fd = open(path, O_RDONLY | O_CLOEXEC), n, r = 0;
-	double t0 = now_s();
+	double t0;
 
 	modpath = path;
 	if (nth_fd < 0 || mod_fd < 0) {
@@ -501,8 +502,12 @@ static int run_loadfaults(const char *path)
 		     strerror(errno));
 		return 1;
 	}
-	for (n = 1; n < 100000 && !r; n++)
-		r = load_with_nth(nth_fd, mod_fd, n);
+	t0 = now_s();
+	for (n = 1; n < 100000 && !r; n++) {
+		r = load_with_nth(nth_fd, mod_fd, params, n);
+		if (n % 100 == 0)
+			out("# loadfaults: %d loads, %.1f s\n", n, now_s() - t0);
+	}
 	out("# loadfaults: the load makes %d allocations, each failed once (%.0f s)\n",
 	    n - 2, now_s() - t0);
 	close(nth_fd);
@@ -573,7 +578,7 @@ int main(int argc, char **argv)
 	if (!strcmp(mode, "listen"))
 		return run_listen(sockets > 0 ? sockets : 3);
 	if (!strcmp(mode, "loadfaults") && argc > 2)
-		return run_loadfaults(argv[2]);
+		return run_loadfaults(argv[2], argc > 3 ? argv[3] : "");
 	if (!strcmp(mode, "notify"))
 		return run_notify(sockets > 0 ? sockets : 64, idx, val);
 	if (!strcmp(mode, "flood") && threads > 0)
@@ -581,6 +586,6 @@ int main(int argc, char **argv)
 	fprintf(stderr, "usage: cnproc listen [-n SOCKETS]\n"
 		"       cnproc flood [-n SOCKETS] [-o OPS] [-j THREADS] [-s SEED]\n"
 		"       cnproc notify [-n REQUESTS] [-i IDX] [-v VAL]\n"
-		"       cnproc loadfaults MODULE.ko\n");
+		"       cnproc loadfaults MODULE.ko [PARAMS]\n");
 	return 2;
 }

@@ -144,6 +144,8 @@ static const struct test tests[] = {
 	  "setsid: the group leader's event; none when it fails" },
 	{ "proc_ptrace", G_PROC, t_proc_ptrace,
 	  "attach and seize: the tracer; detach: 0; none for TRACEME" },
+	{ "proc_ptrace32", G_PROC, t_proc_ptrace32,
+	  "a 32-bit tracer's attach and seize (compat ptrace) are reported" },
 	{ "proc_ptrace_waiting", G_PROC, t_proc_ptrace_waiting,
 	  "64 attaches waiting on an exec: an attach elsewhere is reported" },
 	{ "proc_coredump", G_PROC, t_proc_coredump,

@@ -198,6 +198,7 @@ void t_proc_ids(void);
 void t_proc_sid(void);
 void t_proc_ptrace(void);
 void t_proc_ptrace_waiting(void);
+void t_proc_ptrace32(void);
 void t_proc_coredump(void);
 void t_proc_acks(void);
 void t_proc_unpriv_eperm(void);

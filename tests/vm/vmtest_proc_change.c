@@ -387,6 +387,64 @@ out:
 	free(log);
 }
 
+/* exit status of the 32-bit tracer when this kernel cannot run it */
+#define NO_COMPAT 77
+
+static void kid_tracer32(int wr __maybe_unused, void *arg)
+{
+	char pid[16];
+
+	snprintf(pid, sizeof(pid), "%d", *(pid_t *)arg);
+	execl("/cnxx/ptrace32", "ptrace32", pid, (char *)NULL);
+	if (errno == ENOEXEC)
+		_exit(NO_COMPAT);
+	FAIL("exec /cnxx/ptrace32: %s", strerror(errno));
+}
+
+/*
+ * A 32-bit tracer (compat_sys_ptrace(), which attaches without the native
+ * system call): attach and seize report it, detach reports 0.
+ */
+void t_proc_ptrace32(void)
+{
+	struct pe_log *log = calloc(1, sizeof(*log));
+	struct kid tracee = NO_KID, tracer = NO_KID;
+	struct pe_sock s;
+	struct proc_event e;
+	int status;
+
+	if (!log || pe_listen(&s, "listener"))
+		goto out;
+	if (kid_start(&tracee, kid_pause, NULL) ||
+	    kid_start(&tracer, kid_tracer32, &tracee.pid))
+		goto out_wait;
+	status = kid_wait(&tracer);
+	if (WIFEXITED(status) && WEXITSTATUS(status) == NO_COMPAT) {
+		SKIP("this kernel runs no 32-bit programs (no IA32_EMULATION)");
+		goto out_wait;
+	}
+	if (status != 0)
+		FAIL("ptrace32 failed: status 0x%x", status);
+	kill(tracee.pid, SIGKILL);
+	pe_collect1(&s, log, tracer.pid);
+	e = ev_pair(PROC_EVENT_PTRACE, tracee.pid, tracee.pid, tracer.pid,
+		    tracer.pid);
+	pe_expect_nth(log, &e, 0, "PTRACE_ATTACH from 32 bits");
+	pe_expect_nth(log, &e, 2, "PTRACE_SEIZE from 32 bits");
+	e = ev_pair(PROC_EVENT_PTRACE, tracee.pid, tracee.pid, 0, 0);
+	pe_expect_nth(log, &e, 1, "PTRACE_DETACH from 32 bits");
+	pe_expect_nth(log, &e, 3, "PTRACE_DETACH after seize from 32 bits");
+	pe_expect_count(log, PROC_EVENT_PTRACE, tracee.pid, 4, "tracee");
+out_wait:
+	if (tracee.pid > 0)
+		kill(tracee.pid, SIGKILL);
+	kid_wait(&tracer);
+	kid_wait(&tracee);
+out:
+	pe_close(&s);
+	free(log);
+}
+
 /*
  * A process whose exec waits in de_thread() for a zombie thread that only
  * its tracer (the test) can reap; the exec holds its cred_guard_mutex all
