@@ -22,9 +22,6 @@ public:
     // The sum over every CPU, possibly slightly stale; 0 before create().
     u64 read() const { return counter_.get() ? cnxx_pf_percpu_counter_sum(counter_.get()) : 0; }
 
-    // The platform's counter, for code that increments it inline.
-    cnxx_percpu_counter* handle() const { return counter_.get(); }
-
 private:
     PlatformHandle<cnxx_percpu_counter, cnxx_pf_percpu_counter_destroy> counter_;
 };

@@ -8,6 +8,7 @@
  */
 #include <linux/export.h>
 #include <linux/module.h>
+#include <linux/percpu.h>
 #include <kunit/visibility.h>
 
 #include <cnxx/cnxx_kernel.h>
@@ -40,60 +41,112 @@ void cn_del_callback(const struct cb_id *id)
 CNXX_EXPORT(cn_del_callback);
 
 /*
- * cnxx_core_route() for what the fast path below does not decide: the
- * group, or a negative errno. Out of line, so that the fast path keeps no
- * local whose address is taken (and needs no stack canary).
+ * The exported sends, counted here; the core counts a failure against its
+ * callback too (cnxx_core_send_failed()).
  */
-static noinline s64 cnxx_route_slow(const struct cn_msg *msg, u16 len,
-				    u32 portid, u32 group)
-{
-	u32 dst;
-	int err = cnxx_core_route(cnxx_core, msg, len, portid, group, &dst);
+struct cnxx_send_count {
+	u64 messages;		/* successful sends */
+	u64 errors;		/* failed sends */
+	u64 replies_dropped;	/* of which unicasts to a full receiver */
+};
+static DEFINE_PER_CPU(struct cnxx_send_count, cnxx_send_count);
 
-	/* Both as s64: in "err ? err : dst" the errno would turn unsigned. */
-	if (err)
-		return err;
-	return dst;
+void cnxx_send_stats(u64 *messages, u64 *errors, u64 *replies_dropped)
+{
+	int cpu;
+
+	*messages = *errors = *replies_dropped = 0;
+	for_each_possible_cpu(cpu) {
+		const struct cnxx_send_count *c = per_cpu_ptr(&cnxx_send_count,
+							      cpu);
+
+		*messages += READ_ONCE(c->messages);
+		*errors += READ_ONCE(c->errors);
+		*replies_dropped += READ_ONCE(c->replies_dropped);
+	}
+}
+
+/* Out of line: a failure costs the send's fast path nothing. */
+static noinline void cnxx_send_failed(const struct cnxx_cb_id *id, int err)
+{
+	this_cpu_inc(cnxx_send_count.errors);
+	if (err == -EAGAIN)
+		this_cpu_inc(cnxx_send_count.replies_dropped);
+	cnxx_core_send_failed(cnxx_core, id, err);
 }
 
 /*
- * Named apart from libcnxx's cnxx_send(): one name, one function.
- *
- * What a send costs on top of building and sending the skb is kept to a
- * few inline instructions: the records are checked inline, the core is
- * called only when cnxx_route_is_direct() (cnxx_abi.h, the core's own
- * rule) says the send needs a registry lookup or is malformed, and a
- * success is counted here with a per-CPU increment of the core's counter;
- * only a failure goes to cnxx_core_account_send(). This and
- * cnxx_netlink_xmit() are inlined into each exported function:
- * cn_netlink_send() makes no call of its own before netlink's (the
- * in-tree one goes through cn_netlink_send_mult()).
+ * The group of @id's callback, or a negative errno: cnxx_core_route() out
+ * of line, so that the send below keeps no local whose address is taken.
+ */
+static noinline s64 cnxx_route_by_id(const struct cnxx_cb_id *id)
+{
+	u32 group;
+	int err = cnxx_core_route(cnxx_core, id, &group);
+
+	/* Both as s64: in "err ? err : group" the errno would turn unsigned. */
+	if (err)
+		return err;
+	return group;
+}
+
+/*
+ * Whether @msg and its @len bytes are records that do not add up: API
+ * misuse, checked in debug builds only (like DEBUG_NET_WARN_ON_ONCE()).
+ * A kernel caller's buffer is its own, which the in-tree connector sends
+ * as it is given.
+ */
+static __always_inline bool cnxx_send_misused(const struct cn_msg *msg,
+					      u16 len)
+{
+#ifdef CNXX_DEBUG
+	return WARN_ONCE(!cnxx_send_records_fit(msg, len),
+			 "cnxx: cn_netlink_send_mult(): len %u is not whole records (id %u:%u)\n",
+			 len, msg->id.idx, msg->id.val);
+#else
+	return false;
+#endif
+}
+
+/*
+ * Every exported send, inlined into each (named apart from libcnxx's
+ * cnxx_send()). The shim checks (debug builds), routes, transmits and
+ * counts. It routes as the in-tree connector does: a port or group the
+ * caller names goes to netlink as it is (which refuses a group beyond the
+ * socket's with -ESRCH), and only a send that names neither asks the core,
+ * for the group of its id.
+ * Cost: no call of its own but netlink's for a send to a named destination.
  */
 static __always_inline int cnxx_route_and_send(struct cn_msg *msg, u16 len,
 					       u32 portid, u32 group,
 					       gfp_t gfp, void *filter,
 					       void *filter_data)
 {
-	s64 dst = group;
+	/* SAFETY: same layout, checked above. */
+	const struct cnxx_cb_id *id = (const struct cnxx_cb_id *)&msg->id;
 	int err;
 
-	if (unlikely(!cnxx_route_is_direct(msg, len, portid, group,
-					   cnxx_groups))) {
-		dst = cnxx_route_slow(msg, len, portid, group);
+	if (cnxx_send_misused(msg, len)) {
+		err = -EINVAL;
+		goto out;
+	}
+	if (unlikely(!portid && !group)) {
+		s64 dst = cnxx_route_by_id(id);
+
 		if (dst < 0) {
 			err = dst;
-			goto fail;
+			goto out;
 		}
+		group = dst;
 	}
-	err = cnxx_netlink_xmit(msg, len, portid, dst, gfp, filter,
+	err = cnxx_netlink_xmit(msg, len, portid, group, gfp, filter,
 				filter_data);
 	if (likely(err >= 0)) {
-		cnxx_percpu_counter_inc(cnxx_sent_counter);
+		this_cpu_inc(cnxx_send_count.messages);
 		return err;
 	}
-fail:
-	cnxx_core_account_send(cnxx_core, (const struct cnxx_cb_id *)&msg->id,
-			       err);
+out:
+	cnxx_send_failed(id, err);
 	return err;
 }
 
@@ -148,7 +201,6 @@ EXPORT_SYMBOL_IF_KUNIT(cnxx_core_destroy);
 EXPORT_SYMBOL_IF_KUNIT(cnxx_core_add);
 EXPORT_SYMBOL_IF_KUNIT(cnxx_core_del);
 EXPORT_SYMBOL_IF_KUNIT(cnxx_core_receive);
-EXPORT_SYMBOL_IF_KUNIT(cnxx_core_route);
 EXPORT_SYMBOL_IF_KUNIT(cnxx_core_notify_request);
 EXPORT_SYMBOL_IF_KUNIT(cnxx_core_for_each);
 EXPORT_SYMBOL_IF_KUNIT(cnxx_core_stats);

@@ -124,8 +124,6 @@ MODULE_PARM_DESC(unit, "Netlink unit below " __stringify(MAX_LINKS)
 		 __stringify(CNXX_UNIT_AUTO_LAST) " (default auto; reads back the unit in use)");
 
 struct cnxx_core *cnxx_core;
-struct cnxx_percpu_counter *cnxx_sent_counter;
-u32 cnxx_groups;
 
 static int cnxx_core_init(void)
 {
@@ -138,19 +136,11 @@ static int cnxx_core_init(void)
 		.ops = &cnxx_netlink_ops,
 	};
 
-	int err;
-
-	err = cnxx_core_create(&config, &cnxx_core);
-	if (!err) {
-		cnxx_sent_counter = cnxx_core_sent_counter(cnxx_core);
-		cnxx_groups = groups.value;
-	}
-	return err;
+	return cnxx_core_create(&config, &cnxx_core);
 }
 
 static void cnxx_core_exit(void)
 {
-	cnxx_sent_counter = NULL;
 	cnxx_core_destroy(cnxx_core);
 	cnxx_core = NULL;
 }

@@ -17,15 +17,12 @@
  * Builds one nlmsg of type NLMSG_DONE holding @msg and the @len bytes after
  * its header, for @portid or group @group of @nls, in *@skbp. Returns 0,
  * -ESRCH for a broadcast nobody listens to, or -ENOMEM. Any context.
- * Always inline (-Os would keep a copy and call it), and an errno apart
- * from the skb, so that the caller tests each failure once.
  *
- * The same bytes as the in-tree connector's nlmsg_put() and memcpy(), with
- * neither nlmsg_put()'s call nor its room check: nlmsg_new() made room for
- * exactly this message, so the header goes in with __skb_put(). The
- * padding is zeroed by clearing the last word before the copy, which
- * overwrites what of it is message (@size is at least a cn_msg, so that
- * word is never the header).
+ * The same bytes as the in-tree connector's nlmsg_put() and memcpy():
+ * nlmsg_new() made room for exactly this message, so the header goes in
+ * with __skb_put(), and clearing the last word before the copy zeroes the
+ * padding (@size is at least a cn_msg, so that word is never the header).
+ * Cost: inline (-Os would keep a copy), an errno apart: one test a failure.
  */
 static __always_inline int cnxx_netlink_msg(struct sock *nls,
 					    const struct cn_msg *msg, u16 len,

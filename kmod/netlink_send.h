@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * netlink_send.h - sending a connector message on cnxx's socket. Inline,
- * so that the exported send functions (api.c) reach netlink with no call
- * of their own in between; the notifications (netlink.c) use it too.
+ * netlink_send.h - sending a connector message on cnxx's socket, for the
+ * exported sends (api.c) and the notifications (netlink.c), and the record
+ * check of debug builds. Cost: inline, no call of its own before netlink's.
  */
 #ifndef CNXX_NETLINK_SEND_H
 #define CNXX_NETLINK_SEND_H
@@ -34,7 +34,7 @@ static __always_inline int cnxx_netlink_unicast(struct sk_buff *skb,
 
 /*
  * Sends @msg and the @len bytes after its header as one nlmsg to @portid,
- * or broadcasts it to @group. Any context.
+ * or broadcasts it to @group, skipping @portid. Any context.
  */
 static __always_inline int cnxx_netlink_xmit(const struct cn_msg *msg,
 					     u16 len, u32 portid, u32 group,
@@ -55,6 +55,27 @@ static __always_inline int cnxx_netlink_xmit(const struct cn_msg *msg,
 		return netlink_broadcast(cnxx_nls, skb, portid, group, gfp);
 #endif
 	return cnxx_netlink_unicast(skb, portid, gfp);
+}
+
+/*
+ * Whether @msg and the @len bytes after its header are whole cn_msg
+ * records laid end to end, as cn_netlink_send_mult() takes them: the walk
+ * from header to header lands exactly on the end. It reads only headers
+ * that lie whole inside those bytes (@msg itself is one). Debug builds
+ * check every send with it (api.c).
+ */
+static inline bool cnxx_send_records_fit(const struct cn_msg *msg, u16 len)
+{
+	size_t next = 0;	/* the next record, as an offset from @msg */
+	u16 record_len;
+
+	do {
+		memcpy(&record_len,
+		       (const u8 *)msg + next + offsetof(struct cn_msg, len),
+		       sizeof(record_len));
+		next += sizeof(*msg) + record_len;
+	} while (next <= len);
+	return next == sizeof(*msg) + len;
 }
 
 #endif /* CNXX_NETLINK_SEND_H */

@@ -155,7 +155,7 @@ void cnxx_pf_percpu_counter_destroy(struct cnxx_percpu_counter *counter)
 
 void cnxx_pf_percpu_counter_inc(struct cnxx_percpu_counter *counter)
 {
-	cnxx_percpu_counter_inc(counter);
+	this_cpu_inc(*(u64 __percpu *)counter);
 }
 
 cnxx_u64 cnxx_pf_percpu_counter_sum(const struct cnxx_percpu_counter *counter)

@@ -43,9 +43,11 @@ static int cnxx_proc_counters_show(struct seq_file *m, void *v)
 
 static int cnxx_proc_stats_show(struct seq_file *m, void *v)
 {
+	u64 tx_messages, tx_errors, tx_replies_dropped;
 	struct cnxx_stats s;
 
 	cnxx_core_stats(cnxx_core, &s);
+	cnxx_send_stats(&tx_messages, &tx_errors, &tx_replies_dropped);
 	seq_printf(m, "unit %d\n", cnxx_unit);
 #define CNXX_STAT(name) seq_printf(m, #name " %llu\n", s.name)
 	CNXX_STAT(rx_messages);
@@ -55,9 +57,9 @@ static int cnxx_proc_stats_show(struct seq_file *m, void *v)
 	CNXX_STAT(rx_unknown);
 	CNXX_STAT(rx_control);
 	CNXX_STAT(rx_denied);
-	CNXX_STAT(tx_messages);
-	CNXX_STAT(tx_errors);
-	CNXX_STAT(tx_replies_dropped);
+	seq_printf(m, "tx_messages %llu\n", tx_messages);
+	seq_printf(m, "tx_errors %llu\n", tx_errors);
+	seq_printf(m, "tx_replies_dropped %llu\n", tx_replies_dropped);
 	CNXX_STAT(callbacks);
 	CNXX_STAT(notify_requests);
 	CNXX_STAT(notify_sent);

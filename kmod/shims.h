@@ -9,7 +9,6 @@
 #include <cnxx/connector.h>
 #include <linux/connector.h>
 #include <linux/export.h>
-#include <linux/percpu.h>
 #include <linux/types.h>
 #include <linux/version.h>
 #include <uapi/cnxx/cnxx_wire.h>
@@ -18,16 +17,6 @@
 
 /* The connector instance behind the exported API; set while loaded. */
 extern struct cnxx_core *cnxx_core;
-/* Its cnxx_core_sent_counter(), for api.c's inline count of sends. */
-extern struct cnxx_percpu_counter *cnxx_sent_counter;
-/* Its config's group count, for api.c's inline route (main.c). */
-extern u32 cnxx_groups;
-
-/* A platform per-CPU counter is an alloc_percpu(u64) (platform.c). */
-static inline void cnxx_percpu_counter_inc(struct cnxx_percpu_counter *c)
-{
-	this_cpu_inc(*(u64 __percpu *)c);
-}
 
 /*
  * The exported API: the kernel's names in drop-in builds, cnxx_* (mapped by
@@ -55,6 +44,9 @@ extern int cnxx_unit;
 int cnxx_netlink_init(int unit, unsigned int reply_timeout_ms,
 		      unsigned int groups);
 void cnxx_netlink_exit(void);
+/* api.c: what the exported sends counted, summed over the CPUs. */
+void cnxx_send_stats(u64 *messages, u64 *errors, u64 *replies_dropped);
+
 /* netlink_send.h: cnxx_netlink_xmit(), inline. */
 extern const struct cnxx_core_ops cnxx_netlink_ops;
 

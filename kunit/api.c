@@ -98,12 +98,19 @@ static void kt_api_send_errors(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, cntest_send_mult(msg, 8, 0, KT_API_GROUP,
 					       GFP_KERNEL), -ESRCH);
 
-	/* 12 bytes after a header that says 8; 4 after one that says 8 */
+	/*
+	 * 12 bytes after a header that says 8; 4 after one that says 8.
+	 * Release builds send them as given, as the in-tree connector does:
+	 * to a group nobody is in. Debug builds refuse them with a warning,
+	 * which the VM suite's send_mult_bad expects (not here: once per load).
+	 */
 	big->len = 8;
+#ifndef CNXX_DEBUG
 	KUNIT_EXPECT_EQ(test, cntest_send_mult(big, 12, 0, KT_API_GROUP,
-					       GFP_KERNEL), -EINVAL);
+					       GFP_KERNEL), -ESRCH);
 	KUNIT_EXPECT_EQ(test, cntest_send_mult(msg, 4, 0, KT_API_GROUP,
-					       GFP_KERNEL), -EINVAL);
+					       GFP_KERNEL), -ESRCH);
+#endif
 
 	/* Registered: group 0 routes to group KT_API_IDX, where nobody is. */
 	KUNIT_ASSERT_EQ(test, kt_api_add(1), 0);

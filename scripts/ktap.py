@@ -14,10 +14,11 @@ failures, then a last line "RESULT passed=N failed=M skipped=K".
 
 Expected reports: a guest step that triggers a report on purpose writes
 "cnxx-expect: begin KIND" to the kernel log right before and
-"cnxx-expect: end KIND" right after (KIND: KASAN or lockdep). Between the
-two, exactly one report of that kind must appear (its header line counted
-once); its lines are not problems, but any other problem is, and a region
-with no report, two reports or no end is a failure.
+"cnxx-expect: end KIND" right after (KIND: KASAN, lockdep, or WARNING for
+a WARN() a test provokes). Between the two, exactly one report of that
+kind must appear (its header line counted once); its lines are not
+problems, but any other problem is, and a region with no report, two
+reports or no end is a failure.
 """
 import argparse
 import inspect
@@ -45,6 +46,7 @@ PROBLEMS = [
 EXPECTED_HEADERS = {
     'KASAN': re.compile(r'BUG: KASAN: '),
     'lockdep': re.compile(r'possible circular locking dependency detected'),
+    'WARNING': re.compile(r'WARNING: CPU: \d+ PID: \d+ at '),
 }
 EXPECT = re.compile(r'cnxx-expect: (?P<edge>begin|end) (?P<kind>\S+)')
 

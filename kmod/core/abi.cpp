@@ -3,7 +3,7 @@
 // and forwards to the Connector. Every struct cnxx_core * handed out is a
 // Connector * made by cnxx_core_create(), which is what makes the casts
 // back valid. cnxx_core_receive(), cnxx_core_route() and
-// cnxx_core_account_send() live in connector.cpp, next to what they call,
+// cnxx_core_send_failed() live in connector.cpp, next to what they call,
 // so that the per-message paths compile into one function each.
 #include "cnxx_abi.h"
 
@@ -73,9 +73,4 @@ void cnxx_core_for_each(
 void cnxx_core_stats(struct cnxx_core* core, struct cnxx_stats* stats)
 {
     connector_of(core)->read_stats(*stats);
-}
-
-struct cnxx_percpu_counter* cnxx_core_sent_counter(struct cnxx_core* core)
-{
-    return connector_of(core)->sent_counter();
 }

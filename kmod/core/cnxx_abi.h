@@ -167,70 +167,19 @@ void cnxx_core_receive(struct cnxx_core *core, void *buf, cnxx_size_t len,
 		       struct netlink_skb_parms *sender, struct sk_buff *rx);
 
 /*
- * The send path, before the platform builds the skb: checks that @msg
- * followed by @len bytes holds whole cn_msg records
- * (-EINVAL if not) and picks the destination group: @group if @portid or
- * @group is set, else the group of the callback registered for msg->id
- * (-ENODEV if none). A destination above config->groups is -ESRCH, what
- * netlink_broadcast() returns for a group no socket can have joined.
+ * The send path's one question to the core: the group of the callback
+ * registered for @id, in *@group, for a send that names neither a port nor
+ * a group. 0, or -ENODEV if no callback has @id. A group beyond
+ * config->groups is netlink's to refuse (-ESRCH: nobody can listen there).
  * Any context; never sleeps.
  */
-int cnxx_core_route(struct cnxx_core *core, const struct cn_msg *msg,
-		    cnxx_u16 len, cnxx_u32 portid, cnxx_u32 group,
-		    cnxx_u32 *dst_group);
+int cnxx_core_route(struct cnxx_core *core, const struct cnxx_cb_id *id,
+		    cnxx_u32 *group);
 
 /* struct cn_msg: its size and where it keeps len (checked in api.c, wire.h). */
 #define CNXX_CN_MSG_SIZE 20
 #define CNXX_CN_MSG_LEN_OFFSET 16
 
-/*
- * Whether @msg followed by @len bytes is whole cn_msg records laid end to
- * end, as cn_netlink_send_mult() sends them: the walk from header to
- * header lands exactly on the end. Only the len fields are read.
- *
- * One record, what cn_netlink_send() always sends, is the first test:
- * there @len is msg->len, read from the same place, so the compiler
- * proves it and the check costs cn_netlink_send() nothing. Further
- * records: a header that starts at or before @last (the end minus a
- * header) is whole, so the walk reads only whole headers, and its one
- * test both bounds the read and ends the walk: four instructions per
- * record. The first header is whole: @msg is a cn_msg.
- */
-static inline __attribute__((__always_inline__)) bool
-cnxx_send_records_fit(const struct cn_msg *msg, cnxx_u16 len)
-{
-	const unsigned char *p = (const unsigned char *)msg;
-	const unsigned char *last = p + len;
-	cnxx_u16 record_len;
-
-	__builtin_memcpy(&record_len, p + CNXX_CN_MSG_LEN_OFFSET,
-			 sizeof(record_len));
-	if (record_len == len)
-		return true;
-	/* From the first record again: -Os compiles this form tightest. */
-	do {
-		__builtin_memcpy(&record_len, p + CNXX_CN_MSG_LEN_OFFSET,
-				 sizeof(record_len));
-		p += CNXX_CN_MSG_SIZE + record_len;
-	} while (p <= last);
-	return p == last + CNXX_CN_MSG_SIZE;
-}
-
-/*
- * Whether cnxx_core_route() would route @msg to @group with no registry
- * lookup: whole records, and a destination the caller gave within the
- * core's @groups (config->groups). The exported
- * send functions (kmod/api.c) then skip the call into the core. Inline in
- * this C header, so that the shim's fast path and the core's route() are
- * this one definition: nothing to keep in step.
- */
-static inline __attribute__((__always_inline__)) bool
-cnxx_route_is_direct(const struct cn_msg *msg, cnxx_u16 len, cnxx_u32 portid,
-		     cnxx_u32 group, cnxx_u32 groups)
-{
-	return (portid || group) && group <= groups &&
-	       cnxx_send_records_fit(msg, len);
-}
 /*
  * Whether a unicast the current task sends now may wait for a full
  * receiver: false while the task runs a callback whose removal is
@@ -240,20 +189,13 @@ cnxx_route_is_direct(const struct cn_msg *msg, cnxx_u16 len, cnxx_u32 portid,
 bool cnxx_core_reply_may_block(struct cnxx_core *core);
 
 /*
- * Accounts the result of a send of a message whose id is @id. -EAGAIN from
- * a unicast counts as a dropped reply. Any context.
+ * Counts a failed send (@err, a negative errno) of a message whose id is
+ * @id against the callback registered for @id, if any: its send errors,
+ * and -EAGAIN from a unicast also as a dropped reply. The sends themselves
+ * are the shim's to count. Any context; never sleeps.
  */
-void cnxx_core_account_send(struct cnxx_core *core,
-			    const struct cnxx_cb_id *id, int result);
-
-/*
- * The per-CPU counter (cxxrt/platform.h) behind cnxx_stats.tx_messages,
- * which cnxx_core_account_send() increments for a success. A shim may
- * count its successful sends there itself, with the platform's inline
- * per-CPU increment, and call cnxx_core_account_send() for failures only:
- * no call into the core for a send that goes well. Lives as long as @core.
- */
-struct cnxx_percpu_counter *cnxx_core_sent_counter(struct cnxx_core *core);
+void cnxx_core_send_failed(struct cnxx_core *core,
+			   const struct cnxx_cb_id *id, int err);
 
 /*
  * A notification request from a kernel module: @ctl and its ranges, @size
@@ -282,7 +224,7 @@ void cnxx_core_for_each(struct cnxx_core *core,
 			void (*visit)(void *arg, const struct cnxx_cb_info *info),
 			void *arg);
 
-/* Module-wide counters. */
+/* Module-wide counters of the core (sends are the shim's to count). */
 struct cnxx_stats {
 	cnxx_u64 rx_messages;	/* netlink messages seen */
 	cnxx_u64 rx_delivered;	/* handed to a callback */
@@ -291,9 +233,6 @@ struct cnxx_stats {
 	cnxx_u64 rx_unknown;	/* no callback for the id */
 	cnxx_u64 rx_control;	/* control requests handled */
 	cnxx_u64 rx_denied;	/* control requests without CAP_NET_ADMIN */
-	cnxx_u64 tx_messages;	/* successful sends */
-	cnxx_u64 tx_errors;	/* failed sends */
-	cnxx_u64 tx_replies_dropped;	/* of which unicasts to a full receiver */
 	cnxx_u64 callbacks;	/* currently registered */
 	cnxx_u64 notify_requests;	/* currently stored */
 	cnxx_u64 notify_sent;	/* notifications sent */

@@ -120,17 +120,6 @@ inline bool connector_data_fits(u16 len, u32 payload_size)
     return wire::connector_message_size + u32(len) <= payload_size;
 }
 
-// Checks that @message (a cn_msg) and the @len bytes after its header are
-// whole cn_msg records laid end to end, as cn_netlink_send_mult() sends
-// them: -EINVAL if they do not add up exactly. The walk is the ABI's,
-// which the shim's fast path runs too.
-inline Result<void> check_records(const void* message, u16 len)
-{
-    if (cnxx_send_records_fit(static_cast<const cn_msg*>(message), len))
-        return {};
-    return cxxrt::Error::from_errno(EINVAL);
-}
-
 // What the configuration allows a notification request to ask for.
 struct ControlLimits {
     u32 groups;     // highest valid netlink group

@@ -3,7 +3,6 @@
 
 #include "../../cxxrt/errno.h"
 #include "../../cxxrt/memory.h"
-#include "../../cxxrt/unaligned.h"
 
 namespace cnxx {
 
@@ -64,7 +63,6 @@ Connector::Connector(const cnxx_core_config& config)
 Result<void> Connector::init(u32 hash_bits)
 {
     TRY(registry_.init(hash_bits));
-    TRY(tx_messages_.create());
     TRY(notifier_.init());
     running_ = true;
     return {};
@@ -187,34 +185,9 @@ Result<void> Connector::handle_control(
     return notifier_.handle_request(request, size);
 }
 
-Result<u32> Connector::route(const cn_msg* message, cxxrt::u16 len, u32 port_id, u32 group)
+void Connector::send_failed(const cnxx_cb_id& id, int err)
 {
-    // What the shim decides inline, from the same definition.
-    if (cnxx_route_is_direct(message, len, port_id, group, groups_)) [[likely]]
-        return group;
-    TRY(codec::check_records(message, len));
-    const u32 destination = port_id || group
-        ? group
-        : TRY(registry_.group_of(cxxrt::load_unaligned<cnxx_cb_id>(message)));
-    // As netlink_broadcast() answers, and as silently: no socket can be in
-    // that group. The caller has the errno; a log line per send would
-    // spend the shared rate limit of the warnings that matter.
-    if (destination > groups_)
-        return Error::from_errno(ESRCH);
-    return destination;
-}
-
-void Connector::account_send(const cnxx_cb_id* id, int result)
-{
-    if (result < 0) [[unlikely]] {
-        tx_errors_.increment();
-        if (result == -EAGAIN)
-            tx_replies_dropped_.increment();
-        if (id)
-            registry_.count_send_error(*id, result == -EAGAIN);
-    } else {
-        tx_messages_.increment();
-    }
+    registry_.count_send_error(id, err == -EAGAIN);
 }
 
 bool Connector::reply_may_block()
@@ -252,9 +225,6 @@ void Connector::read_stats(cnxx_stats& stats) const
     stats.rx_messages = stats.rx_delivered + rx_invalid_.read() + stats.rx_oversize
         + stats.rx_unknown + stats.rx_control;
     stats.rx_denied = rx_denied_.read();
-    stats.tx_messages = tx_messages_.read();
-    stats.tx_errors = tx_errors_.read();
-    stats.tx_replies_dropped = tx_replies_dropped_.read();
     stats.callbacks = registry_.size();
     stats.notify_requests = notifier_.request_count();
     stats.notify_sent = notifier_.sent();
@@ -275,18 +245,18 @@ void Connector::read_stats(cnxx_stats& stats) const
     reinterpret_cast<cnxx::Connector*>(core)->receive(buf, len, sender, rx);
 }
 
-[[gnu::flatten]] int cnxx_core_route(struct cnxx_core* core, const struct cn_msg* msg, cnxx_u16 len,
-    cnxx_u32 portid, cnxx_u32 group, cnxx_u32* dst_group)
+[[gnu::flatten]] int cnxx_core_route(
+    struct cnxx_core* core, const struct cnxx_cb_id* id, cnxx_u32* group)
 {
-    const auto result = reinterpret_cast<cnxx::Connector*>(core)->route(msg, len, portid, group);
+    const auto result = reinterpret_cast<cnxx::Connector*>(core)->route(*id);
     if (result.is_error())
         return result.error().code();
-    *dst_group = result.value();
+    *group = result.value();
     return 0;
 }
 
-[[gnu::flatten]] void cnxx_core_account_send(
-    struct cnxx_core* core, const struct cnxx_cb_id* id, int result)
+[[gnu::flatten]] void cnxx_core_send_failed(
+    struct cnxx_core* core, const struct cnxx_cb_id* id, int err)
 {
-    reinterpret_cast<cnxx::Connector*>(core)->account_send(id, result);
+    reinterpret_cast<cnxx::Connector*>(core)->send_failed(*id, err);
 }

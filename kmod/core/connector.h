@@ -5,7 +5,6 @@
 #pragma once
 
 #include "../../cxxrt/atomic.h"
-#include "../../cxxrt/percpu.h"
 #include "../../cxxrt/result.h"
 #include "cnxx_abi.h"
 #include "codec.h"
@@ -38,17 +37,13 @@ public:
     // Process context; callbacks may sleep.
     void receive(void* buffer, cxxrt::size_t size, netlink_skb_parms* sender, sk_buff* rx);
 
-    // The group a send of @message (+ @len bytes) goes to; see
-    // cnxx_core_route(). Any context; never sleeps.
-    Result<u32> route(const cn_msg* message, cxxrt::u16 len, u32 port_id, u32 group);
+    // The group of the callback of @id, for a send that names no
+    // destination; see cnxx_core_route(). Any context; never sleeps.
+    Result<u32> route(const cnxx_cb_id& id) { return registry_.group_of(id); }
 
-    // Counts the @result (0 or a negative errno) of a send with @id, which
-    // may be null when the message is unknown. Any context; never sleeps.
-    void account_send(const cnxx_cb_id* id, int result);
-
-    // The per-CPU counter of successful sends, for a shim that counts
-    // them itself (cnxx_core_sent_counter()).
-    cnxx_percpu_counter* sent_counter() { return tx_messages_.handle(); }
+    // Counts a failed send (@err) of a message with @id against its
+    // callback; see cnxx_core_send_failed(). Any context; never sleeps.
+    void send_failed(const cnxx_cb_id& id, int err);
 
     // Whether a unicast sent now by the current task may wait for a full
     // receiver: not when the task is inside a call of a callback whose
@@ -83,7 +78,7 @@ private:
 
     const cnxx_core_ops& ops_;
     void* const ops_context_;
-    const u32 groups_; // netlink groups 1..groups_; routes beyond are -ESRCH
+    const u32 groups_; // netlink groups 1..groups_, for the statistics
     Registry registry_;
     Notifier notifier_;
     bool running_ = false;
@@ -99,9 +94,6 @@ private:
     cxxrt::Counter rx_denied_;
     // Bytes after the last whole message: rx_invalid, not a message.
     cxxrt::Counter rx_truncated_;
-    cxxrt::PerCpuCounter tx_messages_;
-    cxxrt::Counter tx_errors_;
-    cxxrt::Counter tx_replies_dropped_;
 };
 
 } // namespace cnxx

@@ -18,12 +18,12 @@ void echo(cn_msg* msg, netlink_skb_parms*)
     volatile std::uint8_t sum = 0;
     for (std::size_t i = 0; i < 20u + len; ++i)
         sum = static_cast<std::uint8_t>(sum + bytes[i]);
-    std::uint32_t group = 0;
-    const int err = cnxx_core_route(current_core, msg, len, 0, 0, &group);
-    FUZZ_CHECK(err == 0 || err == -22 || err == -19);
     cnxx_cb_id id;
     std::memcpy(&id, msg, sizeof(id));
-    cnxx_core_account_send(current_core, &id, err);
+    std::uint32_t group = 0;
+    const int err = cnxx_core_route(current_core, &id, &group);
+    FUZZ_CHECK(err == 0 || err == -19);
+    cnxx_core_send_failed(current_core, &id, -11); // a reply dropped: -EAGAIN
 }
 
 void remove_self(cn_msg* msg, netlink_skb_parms*)

@@ -29,9 +29,8 @@ TEST_F(Allocation, CreateFailsAtEachStepWithoutLeaking)
         EXPECT_EQ(err, -ENOMEM) << "after failing allocation " << nth;
         EXPECT_EQ(fake::live_allocations(), live) << "after failing allocation " << nth;
     }
-    // The connector, two locks, the buckets, the per-CPU send counter and
-    // the work item.
-    EXPECT_EQ(steps, 6);
+    // The connector, two locks, the buckets and the work item.
+    EXPECT_EQ(steps, 5);
 }
 
 TEST_F(Allocation, AddFailsWithEnomem)
@@ -56,7 +55,7 @@ TEST_F(Allocation, ReceiveRouteAndDeleteNeverAllocate)
     Bytes buffer = concat({ netlink(cn_message(1, 1), NLM_F_ACK), netlink(cn_message(3, 3)) });
     core.receive(buffer);
     std::uint32_t dst = 0;
-    EXPECT_EQ(core.route(cn_message(2, 2), 0, 0, 0, &dst), 0);
+    EXPECT_EQ(core.route(cn_message(2, 2), &dst), 0);
     EXPECT_EQ(core.del(2, 2), 0);
     EXPECT_EQ(fake::allocation_count(), attempts);
     fake::fail_all_allocations(false);

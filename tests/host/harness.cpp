@@ -100,11 +100,11 @@ cnxx_stats Core::stats()
     return stats;
 }
 
-int Core::route(const Bytes& message, std::uint16_t len, std::uint32_t portid, std::uint32_t group,
-    std::uint32_t* dst)
+int Core::route(const Bytes& message, std::uint32_t* group)
 {
-    const auto* header = reinterpret_cast<const cn_msg*>(message.data());
-    return cnxx_core_route(core_, header, len, portid, group, dst);
+    cnxx_cb_id id;
+    std::memcpy(&id, message.data(), sizeof(id));
+    return cnxx_core_route(core_, &id, group);
 }
 
 Bytes cn_message(std::uint32_t idx, std::uint32_t val, const Bytes& data, int len,

@@ -114,8 +114,8 @@ public:
     // deliver() below, to this core.
     void deliver(std::uint32_t idx, std::uint32_t val) const;
     cnxx_stats stats();
-    int route(const Bytes& message, std::uint16_t len, std::uint32_t portid, std::uint32_t group,
-        std::uint32_t* dst);
+    // cnxx_core_route() for the id of @message (a cn_msg).
+    int route(const Bytes& message, std::uint32_t* group);
 
 private:
     Recorder recorder_;

@@ -133,7 +133,7 @@ TEST_F(Registry, TenThousandIds)
     std::uint32_t dst = 0;
     for (std::uint32_t idx = 0; idx < 100; idx += 7) {
         const Bytes message = cn_message(idx, 99 - idx % 100);
-        EXPECT_EQ(core.route(message, 0, 0, 0, &dst), 0);
+        EXPECT_EQ(core.route(message, &dst), 0);
         EXPECT_EQ(dst, idx);
     }
     for (std::uint32_t idx = 0; idx < 100; ++idx) {

@@ -74,13 +74,13 @@ TEST_F(Stress, ChurnDispatchAndNotifyTogether)
             const std::uint32_t idx = random() % ids;
             const Bytes message = cn_message(idx, 1);
             std::uint32_t dst = 0;
-            const int err = core.route(message, 0, 0, 0, &dst);
+            const int err = core.route(message, &dst);
             EXPECT_TRUE(err == 0 || err == -ENODEV);
             if (err == 0) {
                 EXPECT_EQ(dst, idx);
             }
             const cnxx_cb_id id = { idx, 1 };
-            cnxx_core_account_send(core.get(), &id, err);
+            cnxx_core_send_failed(core.get(), &id, -EAGAIN);
         }
     };
     auto requests = [&](unsigned seed) {

@@ -143,6 +143,19 @@ long long stat_get(const char *key);
 int cb_row_get(uint32_t idx, uint32_t val, struct cb_row *row);
 void run_unprivileged(void (*fn)(void));
 
+/*
+ * Whether the loaded cnxx is a debug build (CNXX_DEBUG, Kbuild.probe):
+ * those have the selftest file, and refuse misuse of the API with a
+ * warning.
+ */
+int cnxx_debug_build(void);
+/*
+ * Brackets (@begin 1, then 0) a warning the kernel must log exactly once:
+ * "cnxx-expect" markers in the kernel log, which scripts/ktap.py checks,
+ * and panic_on_warn off in between.
+ */
+void expect_warning(int begin);
+
 /* vmtest_base.c: cn_netlink_send_mult() of @count records by the module. */
 int tm_send_mult(uint32_t portid, uint32_t group, uint32_t count,
 		 uint32_t size, uint32_t seq, int32_t extra);

@@ -6,6 +6,7 @@
 #include "vmtest.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <poll.h>
 #include <signal.h>
@@ -294,6 +295,42 @@ struct cn_msg *rx_cn(const char *who)
 }
 
 /* Nothing may arrive on @fd for @ms. */
+int cnxx_debug_build(void)
+{
+	return !access("/sys/kernel/debug/cnxx/selftest", F_OK);
+}
+
+static int write_str(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC), ok;
+
+	if (fd < 0)
+		return 0;
+	ok = write(fd, text, strlen(text)) == (ssize_t)strlen(text);
+	close(fd);
+	return ok;
+}
+
+void expect_warning(int begin)
+{
+	static char pow[16] = "1";
+	const char *saved;
+
+	if (begin) {
+		saved = read_file("/proc/sys/kernel/panic_on_warn");
+		if (saved)
+			snprintf(pow, sizeof(pow), "%s", saved);
+		if (!write_str("/proc/sys/kernel/panic_on_warn", "0"))
+			FAIL("cannot clear panic_on_warn: %s", strerror(errno));
+	}
+	/* The report's level: the markers show wherever the report does. */
+	if (!write_str("/dev/kmsg", begin ? "<4>cnxx-expect: begin WARNING\n" :
+					    "<4>cnxx-expect: end WARNING\n"))
+		FAIL("cannot write to /dev/kmsg: %s", strerror(errno));
+	if (!begin && !write_str("/proc/sys/kernel/panic_on_warn", pow))
+		FAIL("cannot restore panic_on_warn: %s", strerror(errno));
+}
+
 void expect_quiet(int fd, int ms, const char *who)
 {
 	while (rx_wait(fd, ms, who) > 0) {
