@@ -44,6 +44,34 @@ private:
     Mutex& mutex_;
 };
 
+// One platform spinlock, embedded in the object it guards: nothing to
+// allocate, so nothing can fail. Held for a few instructions, never across
+// a sleep.
+class Spinlock {
+public:
+    explicit Spinlock(cnxx_lock_class& lock_class) { cnxx_pf_spin_init(&lock_, &lock_class); }
+    Spinlock(const Spinlock&) = delete;
+    Spinlock& operator=(const Spinlock&) = delete;
+
+    void lock() { cnxx_pf_spin_lock(&lock_); }
+    void unlock() { cnxx_pf_spin_unlock(&lock_); }
+
+private:
+    cnxx_spinlock lock_;
+};
+
+// Holds @lock for the lifetime of the guard.
+class [[nodiscard]] SpinlockGuard {
+public:
+    explicit SpinlockGuard(Spinlock& lock) : lock_(lock) { lock_.lock(); }
+    ~SpinlockGuard() { lock_.unlock(); }
+    SpinlockGuard(const SpinlockGuard&) = delete;
+    SpinlockGuard& operator=(const SpinlockGuard&) = delete;
+
+private:
+    Spinlock& lock_;
+};
+
 // An RCU read-side critical section for the lifetime of the guard:
 // pointers read inside stay valid until it ends. No sleeping inside.
 class [[nodiscard]] RcuReadGuard {

@@ -16,6 +16,7 @@
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
+#include <linux/spinlock.h>
 #include <linux/wait_bit.h>
 #include <linux/workqueue.h>
 
@@ -112,6 +113,33 @@ void cnxx_pf_mutex_lock(struct cnxx_mutex *m)
 void cnxx_pf_mutex_unlock(struct cnxx_mutex *m)
 {
 	mutex_unlock(&m->mutex);
+}
+
+static_assert(sizeof(raw_spinlock_t) <= sizeof(struct cnxx_spinlock));
+static_assert(__alignof__(raw_spinlock_t) <= __alignof__(struct cnxx_spinlock));
+
+/* SAFETY: the storage holds a raw_spinlock_t, checked above. */
+static raw_spinlock_t *cnxx_spinlock(struct cnxx_spinlock *lock)
+{
+	return (raw_spinlock_t *)lock->storage;
+}
+
+void cnxx_pf_spin_init(struct cnxx_spinlock *lock,
+		       struct cnxx_lock_class *lock_class)
+{
+	raw_spin_lock_init(cnxx_spinlock(lock));
+	lockdep_set_class_and_name(cnxx_spinlock(lock), &lock_class->key,
+				   lock_class->name);
+}
+
+void cnxx_pf_spin_lock(struct cnxx_spinlock *lock)
+{
+	raw_spin_lock(cnxx_spinlock(lock));
+}
+
+void cnxx_pf_spin_unlock(struct cnxx_spinlock *lock)
+{
+	raw_spin_unlock(cnxx_spinlock(lock));
 }
 
 /* The C++ bit locks inside rely on the preemption this disables. */

@@ -14,6 +14,7 @@
 #include <cstdlib>
 #include <deque>
 #include <mutex>
+#include <new>
 #include <set>
 #include <thread>
 #include <utility>
@@ -487,6 +488,47 @@ void cnxx_pf_mutex_unlock(struct cnxx_mutex* mutex)
         die("mutex_unlock of a mutex not held");
     held_classes.erase(std::next(it).base());
     mutex->mutex.unlock();
+    maybe_preempt();
+}
+
+// A spinlock: a flag in the platform's storage, and its class. Holding one
+// is an atomic section: nothing may sleep.
+struct FakeSpinlock {
+    std::atomic<bool> held{ false };
+    const cnxx_lock_class* cls;
+};
+static_assert(sizeof(FakeSpinlock) <= sizeof(cnxx_spinlock));
+
+static FakeSpinlock* fake_spinlock(struct cnxx_spinlock* lock)
+{
+    return reinterpret_cast<FakeSpinlock*>(lock->storage);
+}
+
+void cnxx_pf_spin_init(struct cnxx_spinlock* lock, struct cnxx_lock_class* lock_class)
+{
+    new (lock->storage) FakeSpinlock{ { false }, lock_class };
+}
+
+void cnxx_pf_spin_lock(struct cnxx_spinlock* lock)
+{
+    FakeSpinlock* spinlock = fake_spinlock(lock);
+    check_lock_order(spinlock->cls);
+    // A host thread holding it can be descheduled: let it run.
+    while (spinlock->held.exchange(true, std::memory_order_acquire))
+        std::this_thread::yield();
+    held_classes.push_back(spinlock->cls);
+    ++atomic_depth;
+}
+
+void cnxx_pf_spin_unlock(struct cnxx_spinlock* lock)
+{
+    FakeSpinlock* spinlock = fake_spinlock(lock);
+    auto it = std::find(held_classes.rbegin(), held_classes.rend(), spinlock->cls);
+    if (it == held_classes.rend() || atomic_depth <= 0)
+        die("spin_unlock of a spinlock not held");
+    held_classes.erase(std::next(it).base());
+    --atomic_depth;
+    spinlock->held.store(false, std::memory_order_release);
     maybe_preempt();
 }
 
