@@ -85,6 +85,7 @@ struct cnxx_lock_class {
 
 struct cnxx_lock_class cnxx_registry_lock_class = { .name = "cnxx_registry" };
 struct cnxx_lock_class cnxx_notify_lock_class = { .name = "cnxx_notify" };
+struct cnxx_lock_class cnxx_entry_lock_class = { .name = "cnxx_entry" };
 
 int cnxx_pf_mutex_create(struct cnxx_lock_class *lock_class,
 			 struct cnxx_mutex **mutex)
@@ -257,11 +258,9 @@ static struct lockdep_map cnxx_calls_map =
 	STATIC_LOCKDEP_MAP_INIT("cnxx_callback", &cnxx_calls_key);
 #endif
 
-/* Called inside an atomic section, which the callback runs outside of. */
 void cnxx_pf_invoke(cnxx_callback_t cb, struct cn_msg *msg,
 		    struct netlink_skb_parms *sender)
 {
-	rcu_read_unlock_sched();
 #ifdef CONFIG_LOCKDEP
 	lock_map_acquire(&cnxx_calls_map);
 #endif
@@ -269,7 +268,6 @@ void cnxx_pf_invoke(cnxx_callback_t cb, struct cn_msg *msg,
 #ifdef CONFIG_LOCKDEP
 	lock_map_release(&cnxx_calls_map);
 #endif
-	rcu_read_lock_sched();
 }
 
 void cnxx_pf_lockdep_wait_calls(void)

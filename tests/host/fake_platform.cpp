@@ -459,6 +459,7 @@ void cnxx_pf_rcu_read_unlock(void)
 
 struct cnxx_lock_class cnxx_registry_lock_class = { "registry" };
 struct cnxx_lock_class cnxx_notify_lock_class = { "notify" };
+struct cnxx_lock_class cnxx_entry_lock_class = { "entry" };
 
 int cnxx_pf_mutex_create(struct cnxx_lock_class* lock_class, struct cnxx_mutex** mutex)
 {
@@ -627,12 +628,8 @@ void cnxx_pf_work_destroy(struct cnxx_work* work)
 
 void cnxx_pf_invoke(cnxx_callback_t cb, struct cn_msg* msg, struct netlink_skb_parms* sender)
 {
-    if (atomic_depth != 1)
-        die("callback invoked outside of exactly one atomic section");
-    cnxx_pf_atomic_exit();
     might_sleep("callback");
     cb(msg, sender);
-    cnxx_pf_atomic_enter();
 }
 
 } // extern "C"
