@@ -80,7 +80,8 @@ void cnxx_pf_mutex_unlock(struct cnxx_mutex *mutex);
  * be taken inside an atomic section), embedded in the object they guard:
  * the storage is the platform's (the shim checks at build time that the
  * lock fits). Process context only; nothing may sleep while one is held.
- * Each belongs to a lock class, as the mutexes do.
+ * Each belongs to a lock class, as the mutexes do. Used only where
+ * CXXRT_PLATFORM_SPINLOCK is defined (cxxrt/lock.h).
  */
 struct cnxx_spinlock {
 	unsigned long storage[10];

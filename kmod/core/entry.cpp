@@ -7,6 +7,7 @@
 
 namespace cnxx {
 
+using cxxrt::AtomicSection;
 using cxxrt::MemoryOrder;
 using cxxrt::SpinlockGuard;
 
@@ -37,7 +38,8 @@ Entry::~Entry()
 
 void Entry::mark_dead()
 {
-    SpinlockGuard guard(lock_);
+    AtomicSection section;
+    SpinlockGuard guard(lock_, section);
     ASSERT(!dead_);
     dead_ = true;
 }
@@ -54,7 +56,8 @@ bool Entry::try_get()
 
 bool Entry::is_called_by(const task_struct* task)
 {
-    SpinlockGuard guard(lock_);
+    AtomicSection section;
+    SpinlockGuard guard(lock_, section);
     for (CallFrame& frame : frames_) {
         if (frame.task == task)
             return true;
@@ -66,7 +69,8 @@ bool Entry::mark_removing(const task_struct* task, bool removing)
 {
     bool found = false;
     {
-        SpinlockGuard guard(lock_);
+        AtomicSection section;
+        SpinlockGuard guard(lock_, section);
         for (CallFrame& frame : frames_) {
             if (frame.task == task) {
                 frame.removing = removing;
@@ -96,7 +100,8 @@ bool Entry::calls_drained(const void* condition)
     Entry& entry = *drain->entry;
     // The task's own calls are below it on its stack: they cannot end
     // while it waits. Wakers change the frames under this lock.
-    SpinlockGuard guard(entry.lock_);
+    AtomicSection section;
+    SpinlockGuard guard(entry.lock_, section);
     for (CallFrame& frame : entry.frames_) {
         if (frame.task != drain->task && !(drain->skip_removing && frame.removing))
             return false;

@@ -50,10 +50,11 @@ public:
 
     // Links @frame as a call about to run, holding the entry for it, and
     // counts it delivered; false if the entry is being removed. Inside the
-    // RCU read section that looked the entry up. Inline: every message.
-    bool enter(CallFrame& frame)
+    // atomic section @section that looked the entry up. Inline: every
+    // message.
+    bool enter(CallFrame& frame, const cxxrt::AtomicSection& section)
     {
-        cxxrt::SpinlockGuard guard(lock_);
+        cxxrt::SpinlockGuard guard(lock_, section);
         if (dead_)
             return false;
         frames_.push_back(frame);
@@ -71,7 +72,8 @@ public:
     {
         bool dead;
         {
-            cxxrt::SpinlockGuard guard(lock_);
+            cxxrt::AtomicSection section;
+            cxxrt::SpinlockGuard guard(lock_, section);
             frames_.remove(frame);
             dead = dead_;
         }

@@ -88,7 +88,7 @@ public:
             if (!entry)
                 return cxxrt::Error::from_errno(ENODEV);
             frame.task = section.task();
-            if (!entry->enter(frame)) {
+            if (!entry->enter(frame, section)) {
                 // Unlinked a moment ago and being removed.
                 entry->dropped.increment();
                 return cxxrt::Error::from_errno(ENODEV);
