@@ -52,6 +52,14 @@ public:
         return __atomic_fetch_sub(&value_, delta, static_cast<int>(order));
     }
 
+    // Stores @desired if the value is @expected, else loads it into
+    // @expected. Returns whether it stored. May fail spuriously.
+    bool compare_exchange_weak(T& expected, T desired, MemoryOrder order) noexcept
+    {
+        return __atomic_compare_exchange_n(&value_, &expected, desired, true,
+            static_cast<int>(order), __ATOMIC_RELAXED);
+    }
+
 private:
     T value_;
 };

@@ -96,4 +96,55 @@ private:
     unsigned long& word_;
 };
 
+// A spinning lock for a few instructions, embedded in the object it guards:
+// nothing to allocate, so nothing can fail. Taken only inside an atomic
+// section (the guard asks for one), never across a sleep. Where the kernel
+// checks locks (lockdep) it is the platform's raw spinlock, in a lock
+// class like the mutexes, so that its ordering is checked: Kbuild defines
+// CXXRT_PLATFORM_SPINLOCK there. Elsewhere it is a bit lock, inline on the
+// receive path: the section already keeps the holder from being preempted
+// (on PREEMPT_RT too), and the platform's lock would cost three calls out
+// of line for each lock and unlock.
+class Spinlock {
+public:
+#ifdef CXXRT_PLATFORM_SPINLOCK
+    explicit Spinlock(cnxx_lock_class& lock_class) { cnxx_pf_spin_init(&lock_, &lock_class); }
+#else
+    explicit Spinlock(cnxx_lock_class&) {}
+#endif
+    Spinlock(const Spinlock&) = delete;
+    Spinlock& operator=(const Spinlock&) = delete;
+
+private:
+    friend class SpinlockGuard;
+#ifdef CXXRT_PLATFORM_SPINLOCK
+    cnxx_spinlock lock_;
+#else
+    unsigned long word_ = 0;
+#endif
+};
+
+// Holds @lock for the lifetime of the guard, inside an atomic section.
+class [[nodiscard]] SpinlockGuard {
+public:
+#ifdef CXXRT_PLATFORM_SPINLOCK
+    SpinlockGuard(Spinlock& lock, const AtomicSection&) : lock_(lock)
+    {
+        cnxx_pf_spin_lock(&lock_.lock_);
+    }
+    ~SpinlockGuard() { cnxx_pf_spin_unlock(&lock_.lock_); }
+#else
+    SpinlockGuard(Spinlock& lock, const AtomicSection& section) : bit_(lock.word_, section) {}
+#endif
+    SpinlockGuard(const SpinlockGuard&) = delete;
+    SpinlockGuard& operator=(const SpinlockGuard&) = delete;
+
+private:
+#ifdef CXXRT_PLATFORM_SPINLOCK
+    Spinlock& lock_;
+#else
+    BitLockGuard bit_;
+#endif
+};
+
 } // namespace cxxrt

@@ -76,6 +76,22 @@ void cnxx_pf_mutex_lock(struct cnxx_mutex *mutex);
 void cnxx_pf_mutex_unlock(struct cnxx_mutex *mutex);
 
 /*
+ * Spinning locks (raw_spinlock_t: they spin on PREEMPT_RT too, so one may
+ * be taken inside an atomic section), embedded in the object they guard:
+ * the storage is the platform's (the shim checks at build time that the
+ * lock fits). Process context only; nothing may sleep while one is held.
+ * Each belongs to a lock class, as the mutexes do. Used only where
+ * CXXRT_PLATFORM_SPINLOCK is defined (cxxrt/lock.h).
+ */
+struct cnxx_spinlock {
+	unsigned long storage[10];
+};
+void cnxx_pf_spin_init(struct cnxx_spinlock *lock,
+		       struct cnxx_lock_class *lock_class);
+void cnxx_pf_spin_lock(struct cnxx_spinlock *lock);
+void cnxx_pf_spin_unlock(struct cnxx_spinlock *lock);
+
+/*
  * An atomic section: an RCU read-side critical section in which the task
  * is not preempted (rcu_read_lock_sched(): since the RCU flavours were
  * consolidated, call_rcu() waits for those too). Nothing inside may sleep.
@@ -111,8 +127,8 @@ const struct task_struct *cnxx_pf_current(void);
 
 /*
  * wait_var_event()/wake_up_var(): sleep until @done(@arg) is true; a waker
- * changes the state with a full barrier (e.g. a seq_cst atomic RMW), then
- * calls cnxx_pf_wake(@key). @key is only an address: it is never
+ * changes the state with a full barrier (e.g. a seq_cst atomic RMW), or
+ * under a lock that @done takes too, then calls cnxx_pf_wake(@key). @key is only an address: it is never
  * dereferenced.
  */
 void cnxx_pf_wait(const void *key, bool (*done)(const void *arg),

@@ -17,6 +17,7 @@
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
+#include <linux/spinlock.h>
 #include <linux/wait_bit.h>
 #include <linux/workqueue.h>
 
@@ -91,6 +92,7 @@ struct cnxx_lock_class {
 
 struct cnxx_lock_class cnxx_registry_lock_class = { .name = "cnxx_registry" };
 struct cnxx_lock_class cnxx_notify_lock_class = { .name = "cnxx_notify" };
+struct cnxx_lock_class cnxx_entry_lock_class = { .name = "cnxx_entry" };
 
 int cnxx_pf_mutex_create(struct cnxx_lock_class *lock_class,
 			 struct cnxx_mutex **mutex)
@@ -119,6 +121,33 @@ void cnxx_pf_mutex_lock(struct cnxx_mutex *m)
 void cnxx_pf_mutex_unlock(struct cnxx_mutex *m)
 {
 	mutex_unlock(&m->mutex);
+}
+
+static_assert(sizeof(raw_spinlock_t) <= sizeof(struct cnxx_spinlock));
+static_assert(__alignof__(raw_spinlock_t) <= __alignof__(struct cnxx_spinlock));
+
+/* SAFETY: the storage holds a raw_spinlock_t, checked above. */
+static raw_spinlock_t *cnxx_spinlock(struct cnxx_spinlock *lock)
+{
+	return (raw_spinlock_t *)lock->storage;
+}
+
+void cnxx_pf_spin_init(struct cnxx_spinlock *lock,
+		       struct cnxx_lock_class *lock_class)
+{
+	raw_spin_lock_init(cnxx_spinlock(lock));
+	lockdep_set_class_and_name(cnxx_spinlock(lock), &lock_class->key,
+				   lock_class->name);
+}
+
+void cnxx_pf_spin_lock(struct cnxx_spinlock *lock)
+{
+	raw_spin_lock(cnxx_spinlock(lock));
+}
+
+void cnxx_pf_spin_unlock(struct cnxx_spinlock *lock)
+{
+	raw_spin_unlock(cnxx_spinlock(lock));
 }
 
 /* The C++ bit locks inside rely on the preemption this disables. */
@@ -236,11 +265,9 @@ static struct lockdep_map cnxx_calls_map =
 	STATIC_LOCKDEP_MAP_INIT("cnxx_callback", &cnxx_calls_key);
 #endif
 
-/* Called inside an atomic section, which the callback runs outside of. */
 void cnxx_pf_invoke(cnxx_callback_t cb, struct cn_msg *msg,
 		    struct netlink_skb_parms *sender)
 {
-	rcu_read_unlock_sched();
 #ifdef CONFIG_LOCKDEP
 	lock_map_acquire(&cnxx_calls_map);
 #endif
@@ -248,7 +275,6 @@ void cnxx_pf_invoke(cnxx_callback_t cb, struct cn_msg *msg,
 #ifdef CONFIG_LOCKDEP
 	lock_map_release(&cnxx_calls_map);
 #endif
-	rcu_read_lock_sched();
 }
 
 void cnxx_pf_lockdep_wait_calls(void)

@@ -39,6 +39,12 @@ ifeq ($(CNXX_DEBUG_BUILD),y)
 cnxx-cxx-flags += -DCXXRT_DEBUG
 endif
 
+# cxxrt::Spinlock is the platform's raw spinlock where lockdep can see it,
+# an inline bit lock elsewhere (cxxrt/lock.h).
+ifneq ($(CONFIG_DEBUG_LOCK_ALLOC)$(CONFIG_LOCKDEP),)
+cnxx-cxx-flags += -DCXXRT_PLATFORM_SPINLOCK
+endif
+
 
 # The flags every C object of this module gets, per object: the config's
 # code generation plus the KASAN, UBSAN, KCSAN and KCOV flags with their

@@ -59,17 +59,13 @@ typedef void (*cnxx_callback_t)(struct cn_msg *msg,
 /* The lock classes of the core's mutexes (cxxrt/platform.h). */
 extern struct cnxx_lock_class cnxx_registry_lock_class;
 extern struct cnxx_lock_class cnxx_notify_lock_class;
+extern struct cnxx_lock_class cnxx_entry_lock_class;
 
 /*
- * Calls @cb(@msg, @sender) from inside an atomic section
- * (cxxrt/platform.h): leaves the section, makes the call, which may sleep,
- * and enters a new section before it returns. The receive path looks up
- * and enters a callback in one section and leaves it in the next: with
- * the section's entry and exit this makes three platform calls per
- * message (see Registry::dispatch()). Under lockdep the call holds the
- * callbacks' lockdep map, which cnxx_pf_lockdep_wait_calls() acquires too:
- * "a remover holds L while a callback takes L" is then reported as a
- * deadlock, as for flush_work().
+ * Calls @cb(@msg, @sender), which may sleep: outside any atomic section or
+ * lock. Under lockdep the call holds the callbacks' lockdep map, which
+ * cnxx_pf_lockdep_wait_calls() acquires too: "a remover holds L while a
+ * callback takes L" is then reported as a deadlock, as for flush_work().
  */
 void cnxx_pf_invoke(cnxx_callback_t cb, struct cn_msg *msg,
 		    struct netlink_skb_parms *sender);

@@ -8,12 +8,13 @@
 namespace cnxx {
 
 using cxxrt::AtomicSection;
-using cxxrt::BitLockGuard;
 using cxxrt::MemoryOrder;
+using cxxrt::SpinlockGuard;
 
 Entry::Entry(const cnxx_cb_id& id, const char* name, cnxx_callback_t callback)
     : id_(id)
     , callback_(callback)
+    , lock_(cnxx_entry_lock_class)
 {
     // snprintf("%s") into char[CNXX_NAME_LEN]: truncate, always terminate.
     cxxrt::size_t length = 0;
@@ -38,41 +39,25 @@ Entry::~Entry()
 void Entry::mark_dead()
 {
     AtomicSection section;
-    BitLockGuard guard(lock_word_, section);
+    SpinlockGuard guard(lock_, section);
     ASSERT(!dead_);
     dead_ = true;
-    // The unlinker's hold, taken with the same lock so that no call can
-    // claim the entry in between: its logged change must stay readable.
-    ++waiters_;
 }
 
-bool Entry::add_waiter()
+bool Entry::try_get()
 {
-    AtomicSection section;
-    BitLockGuard guard(lock_word_, section);
-    ASSERT(dead_);
-    if (claimed_)
-        return false;
-    ++waiters_;
-    return true;
-}
-
-bool Entry::remove_waiter()
-{
-    AtomicSection section;
-    BitLockGuard guard(lock_word_, section);
-    ASSERT(waiters_ > 0);
-    --waiters_;
-    if (waiters_ > 0 || claimed_ || in_flight_.load(MemoryOrder::Relaxed) > 0)
-        return false;
-    claimed_ = true;
+    u32 refs = refs_.load(MemoryOrder::Relaxed);
+    do {
+        if (refs == 0)
+            return false;
+    } while (!refs_.compare_exchange_weak(refs, refs + 1, MemoryOrder::Relaxed));
     return true;
 }
 
 bool Entry::is_called_by(const task_struct* task)
 {
     AtomicSection section;
-    BitLockGuard guard(lock_word_, section);
+    SpinlockGuard guard(lock_, section);
     for (CallFrame& frame : frames_) {
         if (frame.task == task)
             return true;
@@ -85,7 +70,7 @@ bool Entry::mark_removing(const task_struct* task, bool removing)
     bool found = false;
     {
         AtomicSection section;
-        BitLockGuard guard(lock_word_, section);
+        SpinlockGuard guard(lock_, section);
         for (CallFrame& frame : frames_) {
             if (frame.task == task) {
                 frame.removing = removing;
@@ -97,20 +82,6 @@ bool Entry::mark_removing(const task_struct* task, bool removing)
     if (found)
         cnxx_pf_wake(wait_key());
     return found;
-}
-
-bool Entry::drained(const task_struct* task, bool skip_removing)
-{
-    // The task's own calls are below it on its stack: they cannot end
-    // while it waits. Under the lock, which also orders what each ended
-    // call did to the entry before the remover frees it.
-    AtomicSection section;
-    BitLockGuard guard(lock_word_, section);
-    for (CallFrame& frame : frames_) {
-        if (frame.task != task && !(skip_removing && frame.removing))
-            return false;
-    }
-    return true;
 }
 
 namespace {
@@ -126,14 +97,21 @@ struct DrainCondition {
 bool Entry::calls_drained(const void* condition)
 {
     const auto* drain = static_cast<const DrainCondition*>(condition);
-    return drain->entry->drained(drain->task, drain->skip_removing);
+    Entry& entry = *drain->entry;
+    // The task's own calls are below it on its stack: they cannot end
+    // while it waits. Wakers change the frames under this lock.
+    AtomicSection section;
+    SpinlockGuard guard(entry.lock_, section);
+    for (CallFrame& frame : entry.frames_) {
+        if (frame.task != drain->task && !(drain->skip_removing && frame.removing))
+            return false;
+    }
+    return true;
 }
 
 void Entry::wait_for_calls(const task_struct* task, bool skip_removing)
 {
     const DrainCondition condition{ this, task, skip_removing };
-    // No new frame can appear (dead_); a waker changes the frames under
-    // the lock that calls_drained() takes.
     cnxx_pf_wait(wait_key(), &Entry::calls_drained, &condition);
 }
 

@@ -1,19 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
-// Entry: one registered callback, and the protocol that lets it run with no
-// lock held while cn_del_callback() can still wait for it.
+// Entry: one registered callback, and how it outlives its removal while
+// calls still run, with no lock held during a call.
 //
-// Every running call has a CallFrame on its own stack, linked into the
-// entry under the entry's bit lock. Removal marks the entry dead under the
-// same lock, so no call starts after that, and moves it to the registry's
-// list of retiring entries. Any number of removers may then wait on it
-// (each registered as a waiter), each until the only frames left are its
-// own: a callback that removes its own id cannot wait for itself. A remover
-// that is itself inside a call of the id does not wait either for calls
-// whose tasks remove the id from inside a call too: they would wait for
-// each other. Whoever
-// leaves last - the last call or the last waiter - claims the entry and
-// frees it, after an RCU grace period, because a lookup may still hold a
-// pointer to it.
+// An entry is reference counted: the registry holds it while it is linked
+// (then its unlinker, until the logged change is published), every running
+// call holds it, and so does every remover waiting for those calls. The
+// last holder frees it, after an RCU grace period, because a lookup may
+// still hold a pointer to it. Every running call also has a CallFrame on
+// its own stack, linked into the entry: that is how a remover tells its
+// own calls, which it cannot wait for, from the others. One spinlock
+// guards it all.
 #pragma once
 
 #include "../../cxxrt/atomic.h"
@@ -32,10 +28,9 @@ using cxxrt::u64;
 
 // One running call of a callback; lives on the calling task's stack.
 struct CallFrame : public cxxrt::ListNode<CallFrame> {
-    explicit CallFrame(const task_struct* task) : task(task) {}
-    const task_struct* const task; // current of the caller
-    // Set, under the entry's lock, while this call's task is itself inside
-    // a removal of the same id (see Registry::wait_retired()).
+    const task_struct* task = nullptr; // current of the caller
+    // Set while this call's task is itself inside a removal of the same id
+    // (see Registry::wait_retired()). Under the entry's lock.
     bool removing = false;
 };
 
@@ -53,67 +48,57 @@ public:
     u32 group() const { return id_.idx; }
     cnxx_callback_t callback() const { return callback_; }
 
-    // Registers @frame as a call about to run, and counts it delivered,
-    // unless the entry is being removed. In the atomic section @section
-    // that looked the entry up. Inline: it runs for every message.
+    // Links @frame as a call about to run, holding the entry for it, and
+    // counts it delivered; false if the entry is being removed. Inside the
+    // atomic section @section that looked the entry up. Inline: every
+    // message.
     bool enter(CallFrame& frame, const cxxrt::AtomicSection& section)
     {
-        cxxrt::BitLockGuard guard(lock_word_, section);
+        cxxrt::SpinlockGuard guard(lock_, section);
         if (dead_)
             return false;
         frames_.push_back(frame);
-        // Both written only under the lock: plain stores, no locked
-        // instruction. A remover reads in_flight_ only after mark_dead(),
-        // whose lock orders it after this.
-        in_flight_.store(
-            in_flight_.load(cxxrt::MemoryOrder::Relaxed) + 1, cxxrt::MemoryOrder::Relaxed);
+        // Not dead: the registry's hold remains, so this never revives a
+        // count that reached 0.
+        refs_.fetch_add(1, cxxrt::MemoryOrder::Relaxed);
         delivered.increment_serialized();
         return true;
     }
 
-    enum class Exit {
-        Done,    // nothing left to do
-        Wake,    // a remover may be waiting: wake it
-        Reclaim, // the caller was the last call of a removed entry: free it
-    };
-
-    // Unregisters @frame after its call returned, and says what the caller
-    // must do. Call it inside an atomic section and wake before leaving it.
-    Exit exit(CallFrame& frame, const cxxrt::AtomicSection& section)
+    // Unlinks @frame after its call returned and drops its hold. True if
+    // it was the last: the caller must reclaim the entry. May wake
+    // removers; never sleeps. Inline: every message.
+    bool exit(CallFrame& frame)
     {
-        cxxrt::BitLockGuard guard(lock_word_, section);
-        frames_.remove(frame);
-        const u32 left = in_flight_.load(cxxrt::MemoryOrder::Relaxed) - 1;
-        if (!dead_) {
-            // A later mark_dead() takes the lock after this: no barrier.
-            in_flight_.store(left, cxxrt::MemoryOrder::Relaxed);
-            return Exit::Done;
+        bool dead;
+        {
+            cxxrt::AtomicSection section;
+            cxxrt::SpinlockGuard guard(lock_, section);
+            frames_.remove(frame);
+            dead = dead_;
         }
-        // A remover may be reading the count without the lock. Release
-        // pairs with its Acquire (what the call did to the entry happens
-        // before a free); the full barrier orders the count before the
-        // wake's check for sleepers, as cnxx_pf_wait() needs.
-        in_flight_.store(left, cxxrt::MemoryOrder::Release);
-        cxxrt::atomic_thread_fence(cxxrt::MemoryOrder::SequentiallyConsistent);
-        if (left == 0 && waiters_ == 0 && !claimed_) {
-            claimed_ = true;
-            return Exit::Reclaim;
-        }
-        return Exit::Wake;
+        // A remover may wait for this call; the hold keeps the key alive.
+        if (dead) [[unlikely]]
+            cnxx_pf_wake(wait_key());
+        return put();
     }
 
-    // Removal, after the entry was unlinked: no new call starts, and the
-    // unlinker holds the entry as a waiter until it calls remove_waiter().
+    // After the entry was unlinked: no call starts any more. The
+    // registry's hold passes to the unlinker. Under the registry mutex.
     void mark_dead();
 
-    // Registers a remover waiting for the calls, so that nobody frees the
-    // entry meanwhile. False if the entry is already claimed: its calls are
-    // all over.
-    bool add_waiter();
+    // Takes a hold for a remover, unless the last holder already left (the
+    // entry's calls are all over and it is on its way out).
+    bool try_get();
+
+    // Drops a hold. True if it was the last: the caller must reclaim it.
+    // Release orders what the holder did to the entry before the free;
+    // Acquire, in the last holder, pairs with it.
+    bool put() { return refs_.fetch_sub(1, cxxrt::MemoryOrder::AcquireRelease) == 1; }
 
     // Waits until the only calls left are those of @task and, when
-    // @skip_removing, those marked removing. Only between add_waiter() and
-    // remove_waiter(). May sleep.
+    // @skip_removing, those marked removing. The caller holds the entry.
+    // May sleep.
     void wait_for_calls(const task_struct* task, bool skip_removing);
 
     // Marks (or unmarks) the calls of @task as removing this id, waking
@@ -121,19 +106,12 @@ public:
     // call here. Under the registry mutex.
     bool mark_removing(const task_struct* task, bool removing);
 
-    // Ends add_waiter(). True if the caller was the last to leave a dead
-    // entry and now owns it: it must reclaim it.
-    bool remove_waiter();
-
     // Whether @task is running a call of this entry. Never sleeps.
     bool is_called_by(const task_struct* task);
 
     // Set by the registry, under its mutex, when the entry starts retiring:
     // removers wait only for entries that retired before they started.
     u64 retire_seq = 0;
-
-    // The key removers sleep on; only its address matters.
-    const void* wait_key() const { return &in_flight_; }
 
     cxxrt::Counter delivered;       // messages handed to the callback; under the lock
     cxxrt::Counter dropped;         // messages for this id not delivered
@@ -144,22 +122,20 @@ public:
     Change unregistered; // queued when removed
 
 private:
+    // The key removers sleep on; only its address matters.
+    const void* wait_key() const { return &frames_; }
+
     static bool calls_drained(const void* condition);
-    bool drained(const task_struct* task, bool skip_removing);
 
     const cnxx_cb_id id_;
     char name_[CNXX_NAME_LEN];
     const cnxx_callback_t callback_;
 
-    // Guards dead_, claimed_, waiters_ and frames_.
-    unsigned long lock_word_ = 0;
-    bool dead_ = false;
-    bool claimed_ = false; // the last to leave is freeing it
-    u32 waiters_ = 0;      // removers between add_waiter() and remove_waiter()
+    // Guards dead_, frames_ and each frame's removing.
+    cxxrt::Spinlock lock_;
+    bool dead_ = false; // unlinked: no call starts
     cxxrt::IntrusiveList<CallFrame> frames_;
-    // How many frames are linked, readable without the lock by a waiting
-    // remover.
-    cxxrt::Atomic<u32> in_flight_;
+    cxxrt::Atomic<u32> refs_{ 1 }; // holders; 0 once the last left
 };
 
 // How the registry's hash table finds entries.

@@ -87,7 +87,7 @@ Entry* Registry::unlink_oldest(u64& limit)
 
 void Registry::release(Entry& entry)
 {
-    if (entry.remove_waiter())
+    if (entry.put())
         reclaim(entry);
 }
 
@@ -133,8 +133,8 @@ void Registry::wait_retired(const cnxx_cb_id* id, u64 limit)
                 done = entry.retire_seq;
                 if (id && !EntryHashTraits::equal(entry.id(), *id))
                     continue;
-                // A claimed entry has no call left: its owner frees it.
-                if (entry.add_waiter()) {
+                // Without a holder it has no call left: it is being freed.
+                if (entry.try_get()) {
                     target = &entry;
                     break;
                 }
@@ -143,7 +143,7 @@ void Registry::wait_retired(const cnxx_cb_id* id, u64 limit)
         if (!target)
             break;
         target->wait_for_calls(task, inside);
-        if (target->remove_waiter())
+        if (target->put())
             reclaim(*target);
     }
     if (inside) {
@@ -161,7 +161,7 @@ bool Registry::all_reclaimed(const void* registry)
 void Registry::wait_all_reclaimed()
 {
     wait_retired(nullptr, ~u64(0));
-    // Entries claimed by their last call may still be on their way out.
+    // Entries whose last holder was a call may still be on their way out.
     cnxx_pf_wait(&retiring_count_, &Registry::all_reclaimed, this);
 }
 

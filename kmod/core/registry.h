@@ -73,46 +73,34 @@ public:
 
     // Calls the callback of @id with @message and @sender, holding no lock
     // during the call. -ENODEV if no live callback has that id. May sleep.
-    // Inline: the receive path of every message.
-    //
-    // Three platform calls per message: one atomic section holds the
-    // lookup and the entry's registration of the call (its bit lock is
-    // inline), cnxx_pf_invoke() leaves it for the callback and opens the
-    // next, which unregisters the call and is left last. The section is
-    // also the RCU read section that keeps the entry alive around both.
+    // Inline: the receive path of every message. The call sits between two
+    // scopes: the lookup, which takes a hold on the entry for the call, and
+    // exit(), which drops it.
     Result<void> dispatch(const cnxx_cb_id& id, cn_msg* message, netlink_skb_parms* sender)
     {
-        Entry* reclaim_entry;
+        CXXRT_UNINITIALIZED CallFrame frame;
+        Entry* entry;
         {
+            // The lookup's RCU read section: the entry cannot be freed
+            // until enter() holds it for the call.
             cxxrt::AtomicSection section;
-            Entry* const entry = table_.find(id);
+            entry = table_.find(id);
             if (!entry)
                 return cxxrt::Error::from_errno(ENODEV);
-            CXXRT_UNINITIALIZED CallFrame frame(section.task());
+            frame.task = section.task();
             if (!entry->enter(frame, section)) {
                 // Unlinked a moment ago and being removed.
                 entry->dropped.increment();
                 return cxxrt::Error::from_errno(ENODEV);
             }
-            // The frame keeps the entry alive: removal waits for it, or
-            // leaves the freeing to it. The callback may sleep, send, and
-            // add or remove ids, its own included.
-            cnxx_pf_invoke(entry->callback(), message, sender);
-            // Once the frame is gone a waiting remover may free the entry,
-            // but only after a grace period, which this section holds off
-            // until the wake below has been done.
-            const Entry::Exit exit = entry->exit(frame, section);
-            if (exit == Entry::Exit::Done) [[likely]]
-                return {};
-            if (exit == Entry::Exit::Wake) {
-                cnxx_pf_wake(entry->wait_key());
-                return {};
-            }
-            reclaim_entry = entry;
         }
-        // The last call of a removed entry frees it, outside the section:
-        // that takes the registry's mutex.
-        reclaim(*reclaim_entry);
+        // In no section: the callback may sleep, send, and add or remove
+        // ids, its own included. The call's hold keeps the entry.
+        cnxx_pf_invoke(entry->callback(), message, sender);
+        // The last holder of a removed entry frees it; that takes the
+        // registry's mutex.
+        if (entry->exit(frame)) [[unlikely]]
+            reclaim(*entry);
         return {};
     }
 
@@ -163,8 +151,8 @@ private:
     // removing it. Returns whether @task has such a call. Under mutex_.
     bool mark_removing_locked(const cnxx_cb_id& id, const task_struct* task, bool removing);
 
-    // Frees a removed entry whose calls have all ended, keeping its count.
-    // Its owner claimed it. May sleep.
+    // Frees a removed entry whose last holder left, keeping its count.
+    // May sleep.
     void reclaim(Entry& entry);
 
     static bool all_reclaimed(const void* registry);

@@ -14,6 +14,7 @@
 #include <cstdlib>
 #include <deque>
 #include <mutex>
+#include <new>
 #include <set>
 #include <thread>
 #include <utility>
@@ -458,6 +459,7 @@ void cnxx_pf_rcu_read_unlock(void)
 
 struct cnxx_lock_class cnxx_registry_lock_class = { "registry" };
 struct cnxx_lock_class cnxx_notify_lock_class = { "notify" };
+struct cnxx_lock_class cnxx_entry_lock_class = { "entry" };
 
 int cnxx_pf_mutex_create(struct cnxx_lock_class* lock_class, struct cnxx_mutex** mutex)
 {
@@ -487,6 +489,47 @@ void cnxx_pf_mutex_unlock(struct cnxx_mutex* mutex)
         die("mutex_unlock of a mutex not held");
     held_classes.erase(std::next(it).base());
     mutex->mutex.unlock();
+    maybe_preempt();
+}
+
+// A spinlock: a flag in the platform's storage, and its class. Holding one
+// is an atomic section: nothing may sleep.
+struct FakeSpinlock {
+    std::atomic<bool> held{ false };
+    const cnxx_lock_class* cls;
+};
+static_assert(sizeof(FakeSpinlock) <= sizeof(cnxx_spinlock));
+
+static FakeSpinlock* fake_spinlock(struct cnxx_spinlock* lock)
+{
+    return reinterpret_cast<FakeSpinlock*>(lock->storage);
+}
+
+void cnxx_pf_spin_init(struct cnxx_spinlock* lock, struct cnxx_lock_class* lock_class)
+{
+    new (lock->storage) FakeSpinlock{ { false }, lock_class };
+}
+
+void cnxx_pf_spin_lock(struct cnxx_spinlock* lock)
+{
+    FakeSpinlock* spinlock = fake_spinlock(lock);
+    check_lock_order(spinlock->cls);
+    // A host thread holding it can be descheduled: let it run.
+    while (spinlock->held.exchange(true, std::memory_order_acquire))
+        std::this_thread::yield();
+    held_classes.push_back(spinlock->cls);
+    ++atomic_depth;
+}
+
+void cnxx_pf_spin_unlock(struct cnxx_spinlock* lock)
+{
+    FakeSpinlock* spinlock = fake_spinlock(lock);
+    auto it = std::find(held_classes.rbegin(), held_classes.rend(), spinlock->cls);
+    if (it == held_classes.rend() || atomic_depth <= 0)
+        die("spin_unlock of a spinlock not held");
+    held_classes.erase(std::next(it).base());
+    --atomic_depth;
+    spinlock->held.store(false, std::memory_order_release);
     maybe_preempt();
 }
 
@@ -585,12 +628,8 @@ void cnxx_pf_work_destroy(struct cnxx_work* work)
 
 void cnxx_pf_invoke(cnxx_callback_t cb, struct cn_msg* msg, struct netlink_skb_parms* sender)
 {
-    if (atomic_depth != 1)
-        die("callback invoked outside of exactly one atomic section");
-    cnxx_pf_atomic_exit();
     might_sleep("callback");
     cb(msg, sender);
-    cnxx_pf_atomic_enter();
 }
 
 } // extern "C"
