@@ -110,18 +110,6 @@ void cnxx_pf_atomic_exit(void);
 /* cpu_relax(): a spinner's pause while a bit lock is contended. */
 void cnxx_pf_cpu_relax(void);
 
-/*
- * A per-CPU statistics counter (alloc_percpu(u64)): _inc adds one to the
- * current CPU's copy with no locked instruction, from any context; _sum
- * adds up every CPU's copy. _create stores the new counter in *@counter
- * and returns 0, or returns -ENOMEM; it may sleep. _destroy accepts NULL.
- */
-struct cnxx_percpu_counter;
-int cnxx_pf_percpu_counter_create(struct cnxx_percpu_counter **counter);
-void cnxx_pf_percpu_counter_destroy(struct cnxx_percpu_counter *counter);
-void cnxx_pf_percpu_counter_inc(struct cnxx_percpu_counter *counter);
-cnxx_u64 cnxx_pf_percpu_counter_sum(const struct cnxx_percpu_counter *counter);
-
 /* The running task (current), only ever compared. */
 const struct task_struct *cnxx_pf_current(void);
 

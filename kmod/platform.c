@@ -11,7 +11,6 @@
 #include <linux/lockdep.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
-#include <linux/percpu.h>
 #include <linux/printk.h>
 #include <linux/processor.h>
 #include <linux/rcupdate.h>
@@ -165,37 +164,6 @@ void cnxx_pf_atomic_exit(void)
 void cnxx_pf_cpu_relax(void)
 {
 	cpu_relax();
-}
-
-int cnxx_pf_percpu_counter_create(struct cnxx_percpu_counter **counter)
-{
-	u64 __percpu *count = alloc_percpu(u64);
-
-	if (!count)
-		return -ENOMEM;
-	*counter = (__force struct cnxx_percpu_counter *)count;
-	return 0;
-}
-
-void cnxx_pf_percpu_counter_destroy(struct cnxx_percpu_counter *counter)
-{
-	free_percpu((u64 __percpu *)counter);
-}
-
-void cnxx_pf_percpu_counter_inc(struct cnxx_percpu_counter *counter)
-{
-	this_cpu_inc(*(u64 __percpu *)counter);
-}
-
-cnxx_u64 cnxx_pf_percpu_counter_sum(const struct cnxx_percpu_counter *counter)
-{
-	u64 __percpu *count = (u64 __percpu *)counter;
-	u64 sum = 0;
-	int cpu;
-
-	for_each_possible_cpu(cpu)
-		sum += *per_cpu_ptr(count, cpu);
-	return sum;
 }
 
 const struct task_struct *cnxx_pf_current(void)

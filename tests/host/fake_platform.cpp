@@ -557,30 +557,6 @@ void cnxx_pf_cpu_relax(void)
     std::this_thread::yield();
 }
 
-struct cnxx_percpu_counter {
-    std::atomic<std::uint64_t> count{ 0 };
-};
-
-int cnxx_pf_percpu_counter_create(struct cnxx_percpu_counter** counter)
-{
-    return make_object(counter, "percpu_counter_create");
-}
-
-void cnxx_pf_percpu_counter_destroy(struct cnxx_percpu_counter* counter)
-{
-    destroy_object(counter);
-}
-
-void cnxx_pf_percpu_counter_inc(struct cnxx_percpu_counter* counter)
-{
-    counter->count.fetch_add(1, std::memory_order_relaxed);
-}
-
-cnxx_u64 cnxx_pf_percpu_counter_sum(const struct cnxx_percpu_counter* counter)
-{
-    return counter->count.load(std::memory_order_relaxed);
-}
-
 const struct task_struct* cnxx_pf_current(void)
 {
     return &current_task;
