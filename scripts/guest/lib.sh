@@ -122,6 +122,24 @@ step() {
 
 # dmesg_check STEP: prints kernel messages since the last call (without the
 # sample's per-message chatter) so the host can look for oopses and warnings.
+# load_faults MODULE.ko [PARAMS]: loads MODULE with each of its allocations
+# failing in turn (cnproc loadfaults: fail-nth, with failslab failing
+# sleeping allocations too). Returns 4 where the kernel has no failslab.
+load_faults() {
+	fs=/sys/kernel/debug/failslab
+	if [ ! -e /proc/self/fail-nth ] || [ ! -d $fs ]; then
+		echo "# SKIP no failslab or fail-nth on this kernel"
+		return 4
+	fi
+	saved=$(cat $fs/ignore-gfp-wait)
+	echo N >$fs/ignore-gfp-wait
+	echo 0 >$fs/verbose
+	lf_rc=0
+	/cnxx/cnproc loadfaults "$@" || lf_rc=1
+	echo "$saved" >$fs/ignore-gfp-wait
+	return $lf_rc
+}
+
 dmesg_check() {
 	dmesg -c 2>/dev/null | grep -v 'cn_test_callback' | sed "s/^/cnxx-dmesg[$1]: /"
 }

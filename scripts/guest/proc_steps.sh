@@ -316,18 +316,10 @@ proc_flood() {
 # half an hour.
 proc_load_faults() {
 	proc_missing && return 4
-	fs=/sys/kernel/debug/failslab
-	if [ ! -e /proc/self/fail-nth ] || [ ! -d $fs ]; then
-		echo "# SKIP no failslab or fail-nth on this kernel"
-		return 4
-	fi
-	saved=$(cat $fs/ignore-gfp-wait)
-	echo N >$fs/ignore-gfp-wait
-	echo 0 >$fs/verbose
 	warns0=$(dmesg | grep -c 'WARNING:')
 	rc=0
-	/cnxx/cnproc loadfaults /cnxx/cnxx_proc.ko kretprobe_instances=2 || rc=1
-	echo "$saved" >$fs/ignore-gfp-wait
+	load_faults /cnxx/cnxx_proc.ko kretprobe_instances=2 || rc=$?
+	[ $rc -eq 4 ] && return 4
 	if [ -e $PROC_STATS ] || proc_listed; then
 		echo "# the failed loads left cnxx_proc behind"
 		rc=1

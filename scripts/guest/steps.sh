@@ -251,17 +251,9 @@ groups_unload() {
 # both for a failed allocation and for a taken unit: the socket step may
 # say -EBUSY. Needs failslab (the debug kernel).
 init_faults() {
-	fs=/sys/kernel/debug/failslab
-	if [ ! -e /proc/self/fail-nth ] || [ ! -d $fs ]; then
-		echo "# SKIP no failslab or fail-nth on this kernel"
-		return 4
-	fi
-	saved=$(cat $fs/ignore-gfp-wait)
-	echo N >$fs/ignore-gfp-wait
-	echo 0 >$fs/verbose
 	rc=0
-	/cnxx/cnproc loadfaults /cnxx/cnxx.ko || rc=1
-	echo "$saved" >$fs/ignore-gfp-wait
+	load_faults /cnxx/cnxx.ko || rc=$?
+	[ $rc -eq 4 ] && return 4
 	dmesg >/tmp/init_faults.log
 	for s in core socket proc; do
 		n=$(grep -Ec "cnxx: init failed: $s: -(12|16)\$" /tmp/init_faults.log)
