@@ -116,8 +116,8 @@ const struct task_struct *cnxx_pf_current(void);
 /*
  * wait_var_event()/wake_up_var(): sleep until @done(@arg) is true; a waker
  * changes the state with a full barrier (e.g. a seq_cst atomic RMW), or
- * under a lock that @done takes too, then calls cnxx_pf_wake(@key). @key is only an address: it is never
- * dereferenced.
+ * under a lock that @done takes too, then calls cnxx_pf_wake(@key). @key
+ * is only an address: it is never dereferenced.
  */
 void cnxx_pf_wait(const void *key, bool (*done)(const void *arg),
 		  const void *arg);

@@ -122,6 +122,7 @@ void cnxx_pf_mutex_unlock(struct cnxx_mutex *m)
 	mutex_unlock(&m->mutex);
 }
 
+#ifdef CXXRT_PLATFORM_SPINLOCK
 static_assert(sizeof(raw_spinlock_t) <= sizeof(struct cnxx_spinlock));
 static_assert(__alignof__(raw_spinlock_t) <= __alignof__(struct cnxx_spinlock));
 
@@ -148,6 +149,7 @@ void cnxx_pf_spin_unlock(struct cnxx_spinlock *lock)
 {
 	raw_spin_unlock(cnxx_spinlock(lock));
 }
+#endif
 
 /* The C++ bit locks inside rely on the preemption this disables. */
 const struct task_struct *cnxx_pf_atomic_enter(void)

@@ -40,11 +40,11 @@ cnxx-cxx-flags += -DCXXRT_DEBUG
 endif
 
 # cxxrt::Spinlock is the platform's raw spinlock where lockdep can see it,
-# an inline bit lock elsewhere (cxxrt/lock.h).
+# an inline bit lock elsewhere (cxxrt/lock.h); for the C objects too, so
+# that kmod/platform.c builds the lock's functions only where they are used.
 ifneq ($(CONFIG_DEBUG_LOCK_ALLOC)$(CONFIG_LOCKDEP),)
-cnxx-cxx-flags += -DCXXRT_PLATFORM_SPINLOCK
+ccflags-y += -DCXXRT_PLATFORM_SPINLOCK
 endif
-
 
 # The flags every C object of this module gets, per object: the config's
 # code generation plus the KASAN, UBSAN, KCSAN and KCOV flags with their
